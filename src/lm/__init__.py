@@ -1,0 +1,1 @@
+"""LM: call-centre analytics layer."""
