@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -40,25 +40,26 @@ def profiles_dir() -> Path:
     return DEFAULT_PROFILES_DIR
 
 
-def source_schema() -> str:
-    return os.environ.get("LM_SOURCE_SCHEMA", "lm_src")
+def source_schema(environ: Mapping[str, str] | None = None) -> str:
+    return (os.environ if environ is None else environ).get("LM_SOURCE_SCHEMA", "lm_src")
 
 
-def _env_var(name: str, default: str | None = None) -> str:
-    if name in os.environ:
-        return os.environ[name]
-    if default is None:
-        raise KeyError(f"environment variable {name} is required by the dbt profile and is not set")
-    return default
+def _render(value: Any, environ: Mapping[str, str]) -> Any:
+    """Render a profile value the way dbt does, with env_var() reading `environ`."""
 
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in environ:
+            return environ[name]
+        if default is None:
+            raise KeyError(f"environment variable {name} is required by the dbt profile and is not set")
+        return default
 
-def _render(value: Any) -> Any:
     if isinstance(value, str) and "{{" in value:
         env = jinja2.Environment()
         env.filters["as_number"] = lambda v: int(v) if str(v).isdigit() else float(v)
-        return env.from_string(value).render(env_var=_env_var)
+        return env.from_string(value).render(env_var=env_var)
     if isinstance(value, dict):
-        return {k: _render(v) for k, v in value.items()}
+        return {k: _render(v, environ) for k, v in value.items()}
     return value
 
 
@@ -80,18 +81,24 @@ class Target:
         return self.type in MYSQL_TYPES
 
 
-def load_target(target_name: str | None = None, profile: str = "lm") -> Target:
-    """Read profiles.yml the way dbt does (profile ``lm``, target from LM_TARGET or the profile default)."""
+def load_target(
+    target_name: str | None = None, profile: str = "lm", environ: Mapping[str, str] | None = None
+) -> Target:
+    """Read profiles.yml the way dbt does (profile ``lm``, target from LM_TARGET or the profile default).
+
+    `environ` replaces os.environ for env_var() (tests use it to point at their own schemas).
+    """
+    environ = os.environ if environ is None else environ
     path = profiles_dir() / "profiles.yml"
     raw = yaml.safe_load(path.read_text())
     if profile not in raw:
         raise KeyError(f"profile '{profile}' not found in {path}")
     prof = raw[profile]
-    name = target_name or str(_render(prof.get("target", "duckdb")))
+    name = target_name or str(_render(prof.get("target", "duckdb"), environ))
     outputs = prof.get("outputs", {})
     if name not in outputs:
         raise KeyError(f"target '{name}' not found in profile '{profile}' ({path}); have {sorted(outputs)}")
-    out = _render(outputs[name])
+    out = _render(outputs[name], environ)
     kind = out["type"]
     if kind == "duckdb":
         duck_path = str(out.get("path", ":memory:"))
@@ -203,9 +210,7 @@ class Warehouse:
         if self._duck is not None:
             self._duck.register("__lm_load", data)
             cols = ", ".join(f'"{c}"' for c in data.column_names)
-            self._duck.execute(
-                f"insert into {self.qualify(schema, table)} ({cols}) select {cols} from __lm_load"
-            )
+            self._duck.execute(f"insert into {self.qualify(schema, table)} ({cols}) select {cols} from __lm_load")
             self._duck.unregister("__lm_load")
             return data.num_rows
         return self._load_mysql(schema, table, data)
@@ -221,9 +226,7 @@ class Warehouse:
                 write_options=pacsv.WriteOptions(include_header=False, quoting_style="needed"),
             )
             variables = ", ".join(f"@v{i}" for i in range(data.num_columns))
-            assignments = ", ".join(
-                f"`{name}` = nullif(@v{i}, '')" for i, name in enumerate(data.column_names)
-            )
+            assignments = ", ".join(f"`{name}` = nullif(@v{i}, '')" for i, name in enumerate(data.column_names))
             sql = (
                 f"load data local infile %s into table {self.qualify(schema, table)} "
                 "character set utf8mb4 fields terminated by ',' optionally enclosed by '\"' "
@@ -245,8 +248,8 @@ def _split_sql(text: str) -> Iterator[str]:
 
 
 @contextmanager
-def connect(target_name: str | None = None) -> Iterator[Warehouse]:
-    warehouse = Warehouse(load_target(target_name))
+def connect(target_name: str | None = None, environ: Mapping[str, str] | None = None) -> Iterator[Warehouse]:
+    warehouse = Warehouse(load_target(target_name, environ=environ))
     try:
         yield warehouse
     finally:

@@ -1,0 +1,124 @@
+-- Aux metrics of each scoped call: lm_version and calc_profile (vars, visible on every call) and
+-- feature_pack, a compact JSON of the cleaned inputs and every fallback applied. No personal data:
+-- neither the phone number nor the caller key nor any transcript text goes in.
+with
+
+calls as (
+    select
+        history_id,
+        call_score_id,
+        call_hour,
+        call_weekday,
+        operator_id,
+        channel,
+        direction,
+        call_status,
+        await_sec,
+        duration_sec,
+        talk_sec,
+        has_transcript,
+        has_negative_duration,
+        has_absurd_duration,
+        is_talk_capped_to_duration,
+        is_graded,
+        is_target,
+        outcome,
+        refusal_reason,
+        call_category,
+        call_type,
+        context_type,
+        requested_service_id,
+        doctor_id,
+        checklist_items_done,
+        checklist_template,
+        call_score,
+        scored_by,
+        grading_count,
+        is_future_grading,
+        is_unknown_outcome,
+        has_caller_key,
+        previous_call_gap_hours,
+        next_call_gap_hours,
+        next_answered_gap_hours,
+        next_booked_gap_hours
+    from {{ ref('int_calls_enriched') }}
+),
+
+operational as (
+    select
+        history_id,
+        is_queue_impact_clamped
+    from {{ ref('int_metrics_operational') }}
+),
+
+conversion as (
+    select
+        history_id,
+        is_lost_opportunity_clamped
+    from {{ ref('int_metrics_conversion') }}
+),
+
+quality as (
+    select
+        history_id,
+        is_checklist_capped,
+        is_default_scale
+    from {{ ref('int_metrics_quality') }}
+),
+
+final as (
+    select
+        calls.history_id,
+        calls.call_score_id,
+        '{{ var("lm_version") }}' as lm_version,
+        '{{ var("lm_calc_profile") }}' as calc_profile,
+        {{ lm_json_object([
+            ['call_status', 'calls.call_status'],
+            ['direction', 'calls.direction'],
+            ['channel', 'calls.channel'],
+            ['operator_id', 'calls.operator_id'],
+            ['call_hour', 'calls.call_hour'],
+            ['call_weekday', 'calls.call_weekday'],
+            ['await_sec', 'calls.await_sec'],
+            ['duration_sec', 'calls.duration_sec'],
+            ['talk_sec', 'calls.talk_sec'],
+            ['has_transcript', lm_bool_to_int('calls.has_transcript')],
+            ['is_graded', lm_bool_to_int('calls.is_graded')],
+            ['grading_count', 'calls.grading_count'],
+            ['is_target', lm_bool_to_int('calls.is_target')],
+            ['outcome', 'calls.outcome'],
+            ['refusal_reason', 'calls.refusal_reason'],
+            ['call_category', 'calls.call_category'],
+            ['call_type', 'calls.call_type'],
+            ['context_type', 'calls.context_type'],
+            ['requested_service_id', 'calls.requested_service_id'],
+            ['doctor_id', 'calls.doctor_id'],
+            ['checklist_items_done', 'calls.checklist_items_done'],
+            ['checklist_template', 'calls.checklist_template'],
+            ['call_score', 'calls.call_score'],
+            ['scored_by', 'calls.scored_by'],
+            ['has_caller_key', lm_bool_to_int('calls.has_caller_key')],
+            ['previous_call_gap_hours', 'round(calls.previous_call_gap_hours, 2)'],
+            ['next_call_gap_hours', 'round(calls.next_call_gap_hours, 2)'],
+            ['next_answered_gap_hours', 'round(calls.next_answered_gap_hours, 2)'],
+            ['next_booked_gap_hours', 'round(calls.next_booked_gap_hours, 2)'],
+            ['fallback_negative_duration_ignored', lm_bool_to_int('calls.has_negative_duration')],
+            ['fallback_absurd_duration_capped', lm_bool_to_int('calls.has_absurd_duration')],
+            ['fallback_talk_capped_to_duration', lm_bool_to_int('calls.is_talk_capped_to_duration')],
+            ['fallback_checklist_capped', lm_bool_to_int('quality.is_checklist_capped')],
+            ['fallback_default_grader_scale', lm_bool_to_int('quality.is_default_scale and calls.is_graded')],
+            ['fallback_queue_impact_clamped', lm_bool_to_int('operational.is_queue_impact_clamped')],
+            ['fallback_lost_opportunity_clamped', lm_bool_to_int('conversion.is_lost_opportunity_clamped')],
+            ['flag_future_grading', lm_bool_to_int('calls.is_future_grading')],
+            ['flag_unknown_outcome', lm_bool_to_int('calls.is_unknown_outcome')],
+        ]) }} as feature_pack
+    from calls
+    inner join operational
+        on calls.history_id = operational.history_id
+    inner join conversion
+        on calls.history_id = conversion.history_id
+    inner join quality
+        on calls.history_id = quality.history_id
+)
+
+select * from final

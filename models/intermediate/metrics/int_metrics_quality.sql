@@ -1,0 +1,188 @@
+-- Quality metrics of each scoped call: checklist_coverage_ratio, normalized_call_score,
+-- script_risk_index. Checklist templates from seed lm_checklist_template_items (items counted in script
+-- order), grader scales and calibration offsets from seed lm_grader_scales (exact grader, else its
+-- family pattern such as qa:*, else the default row).
+with
+
+calls as (
+    select
+        history_id,
+        call_score_id,
+        is_answered,
+        is_graded,
+        call_category,
+        call_type,
+        checklist_items_done,
+        checklist_template,
+        call_score,
+        scored_by,
+        previous_call_gap_hours
+    from {{ ref('int_calls_enriched') }}
+),
+
+params as (
+    select
+        default_checklist_items,
+        neutral_unknown_score,
+        script_risk_w_checklist,
+        script_risk_w_score,
+        script_risk_w_repeat,
+        script_risk_w_complaint
+    from {{ ref('int_calc_params') }}
+),
+
+template_items as (
+    select
+        checklist_template,
+        item_position,
+        weight
+    from {{ ref('lm_checklist_template_items') }}
+),
+
+template_steps as (
+    select
+        checklist_template,
+        item_position as items_done,
+        count(*) over (partition by checklist_template) as item_count,
+        sum(weight) over (
+            partition by checklist_template
+            order by item_position
+            rows between unbounded preceding and current row
+        ) / sum(weight) over (partition by checklist_template) as coverage
+    from template_items
+),
+
+template_sizes as (
+    select distinct
+        checklist_template,
+        item_count
+    from template_steps
+),
+
+grader_scales as (
+    select
+        grader_code,
+        scale_min,
+        scale_max,
+        calibration_offset
+    from {{ ref('lm_grader_scales') }}
+),
+
+checklist as (
+    select
+        calls.history_id,
+        template_sizes.item_count,
+        case
+            when not calls.is_graded or calls.checklist_items_done is null or calls.checklist_items_done < 0
+                then null
+            when calls.checklist_items_done = 0 then 0
+            when template_sizes.item_count is null
+                then {{ lm_clamp(
+                    lm_safe_divide('calls.checklist_items_done', 'params.default_checklist_items'), 0, 1
+                ) }}
+            else template_steps.coverage
+        end as checklist_coverage_ratio,
+        coalesce(
+            calls.checklist_items_done > coalesce(template_sizes.item_count, params.default_checklist_items),
+            false
+        ) as is_checklist_capped
+    from calls
+    cross join params
+    left join template_sizes
+        on calls.checklist_template = template_sizes.checklist_template
+    left join template_steps
+        on
+            calls.checklist_template = template_steps.checklist_template
+            and template_steps.items_done = case
+                when calls.checklist_items_done > template_sizes.item_count then template_sizes.item_count
+                else calls.checklist_items_done
+            end
+),
+
+grading_scales as (
+    select
+        calls.history_id,
+        coalesce(exact_scale.scale_min, family_scale.scale_min, default_scale.scale_min) as scale_min,
+        coalesce(exact_scale.scale_max, family_scale.scale_max, default_scale.scale_max) as scale_max,
+        coalesce(
+            exact_scale.calibration_offset, family_scale.calibration_offset, default_scale.calibration_offset
+        ) as calibration_offset,
+        exact_scale.grader_code is null and family_scale.grader_code is null as is_default_scale
+    from calls
+    left join grader_scales as exact_scale
+        on calls.scored_by = exact_scale.grader_code
+    left join grader_scales as family_scale
+        on
+            family_scale.grader_code like '%*'
+            and calls.scored_by like replace(family_scale.grader_code, '*', '%')
+    left join grader_scales as default_scale
+        on default_scale.grader_code = 'default'
+),
+
+normalized as (
+    select
+        calls.history_id,
+        calls.call_score_id,
+        calls.is_answered,
+        calls.call_category,
+        calls.call_type,
+        calls.previous_call_gap_hours,
+        checklist.checklist_coverage_ratio,
+        checklist.is_checklist_capped,
+        grading_scales.is_default_scale,
+        case
+            when not calls.is_graded or calls.call_score is null then null
+            else {{ lm_clamp(
+                lm_safe_divide('calls.call_score - grading_scales.scale_min',
+                               'grading_scales.scale_max - grading_scales.scale_min')
+                ~ ' - grading_scales.calibration_offset',
+                0, 1
+            ) }}
+        end as normalized_call_score
+    from calls
+    inner join checklist
+        on calls.history_id = checklist.history_id
+    inner join grading_scales
+        on calls.history_id = grading_scales.history_id
+),
+
+risk as (
+    select
+        normalized.history_id,
+        normalized.call_score_id,
+        normalized.checklist_coverage_ratio,
+        normalized.normalized_call_score,
+        normalized.is_checklist_capped,
+        normalized.is_default_scale,
+        case
+            when not normalized.is_answered then 0
+            else
+                params.script_risk_w_checklist
+                * (1 - coalesce(normalized.checklist_coverage_ratio, params.neutral_unknown_score))
+                + params.script_risk_w_score
+                * (1 - coalesce(normalized.normalized_call_score, params.neutral_unknown_score))
+                + params.script_risk_w_repeat
+                * case
+                    when normalized.call_type = 'repeat' or normalized.previous_call_gap_hours is not null then 1
+                    else 0
+                end
+                + params.script_risk_w_complaint
+                * case when normalized.call_category = 'complaint' then 1 else 0 end
+        end as script_risk_raw
+    from normalized
+    cross join params
+),
+
+final as (
+    select
+        history_id,
+        call_score_id,
+        round(checklist_coverage_ratio, 4) as checklist_coverage_ratio,
+        round(normalized_call_score, 4) as normalized_call_score,
+        round({{ lm_clamp('script_risk_raw', 0, 1) }}, 4) as script_risk_index,
+        is_checklist_capped,
+        is_default_scale
+    from risk
+)
+
+select * from final

@@ -1,0 +1,98 @@
+-- The calls recomputed by this run, one row each. A full run (first run, --full-refresh, var
+-- lm_full_rebuild, or a changed lm_version / lm_calc_profile) takes every call. An incremental run takes
+-- the calls whose call_history row or latest grading changed since the last run's source high water
+-- (minus var lm_lookback_hours, for late gradings and clock skew), the calls that start near or after
+-- the database clock (their quarantine depends on it), and every call of the same caller within
+-- var lm_caller_window_days of those (their caller-context features may change).
+{%- set changed_since = lm_scoring_changed_since() %}
+
+with
+
+calls as (
+    select
+        history_id,
+        caller_key,
+        call_started_at,
+        updated_at
+    from {{ ref('stg_operatorbot__call_history') }}
+),
+
+{% if changed_since is none -%}
+
+final as (
+    select history_id
+    from calls
+)
+
+{%- else -%}
+
+gradings as (
+    select
+        history_id,
+        coalesce(updated_at, created_at) as graded_at
+    from {{ ref('stg_operatorbot__call_scores') }}
+),
+
+changed_calls as (
+    select
+        history_id,
+        caller_key,
+        call_started_at
+    from calls
+    where
+        updated_at >= {{ changed_since }}
+        or call_started_at >= {{ lm_add_interval(
+            lm_now(), -(var('lm_future_tolerance_hours') + var('lm_lookback_hours')), 'hour'
+        ) }}
+),
+
+regraded_calls as (
+    select
+        calls.history_id,
+        calls.caller_key,
+        calls.call_started_at
+    from gradings
+    inner join calls
+        on gradings.history_id = calls.history_id
+    where gradings.graded_at >= {{ changed_since }}
+),
+
+changed as (
+    select
+        history_id,
+        caller_key,
+        call_started_at
+    from changed_calls
+    union
+    select
+        history_id,
+        caller_key,
+        call_started_at
+    from regraded_calls
+),
+
+same_caller_neighbours as (
+    select calls.history_id
+    from changed
+    inner join calls
+        on
+            changed.caller_key = calls.caller_key
+            and calls.call_started_at >= {{ lm_add_interval(
+                'changed.call_started_at', -var('lm_caller_window_days'), 'day'
+            ) }}
+            and calls.call_started_at <= {{ lm_add_interval(
+                'changed.call_started_at', var('lm_caller_window_days'), 'day'
+            ) }}
+),
+
+final as (
+    select history_id
+    from changed
+    union
+    select history_id
+    from same_caller_neighbours
+)
+
+{%- endif %}
+
+select * from final

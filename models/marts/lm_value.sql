@@ -1,0 +1,103 @@
+-- The lm_value registry: one row per valid call per metric (15 rule-based metrics; the 3 forecast metrics
+-- are written by the forecast step). Written in place by the lm_registry materialization: upserted on
+-- (history_id, metric_code) for the calls of int_scoring_scope, stale rows of those calls deleted,
+-- the table (exact client DDL, foreign keys) never dropped.
+{{ config(
+    materialized='lm_registry',
+    schema=lm_value_schema(),
+    scope_relation='int_scoring_scope',
+    batch_relation='int_scoring_batch',
+) }}
+-- depends_on: {{ ref('int_scoring_scope') }}
+-- depends_on: {{ ref('int_scoring_batch') }}
+
+with
+
+operational as (
+    select
+        history_id,
+        call_score_id,
+        response_speed_score,
+        talk_time_efficiency,
+        queue_impact_index
+    from {{ ref('int_metrics_operational') }}
+),
+
+conversion as (
+    select
+        history_id,
+        call_score_id,
+        conversion_score,
+        lost_opportunity_score,
+        cross_sell_potential
+    from {{ ref('int_metrics_conversion') }}
+),
+
+quality as (
+    select
+        history_id,
+        call_score_id,
+        checklist_coverage_ratio,
+        normalized_call_score,
+        script_risk_index
+    from {{ ref('int_metrics_quality') }}
+),
+
+risk as (
+    select
+        history_id,
+        call_score_id,
+        churn_risk_level,
+        complaint_risk_flag,
+        followup_needed_flag
+    from {{ ref('int_metrics_risk') }}
+),
+
+aux as (
+    select
+        history_id,
+        call_score_id,
+        lm_version,
+        calc_profile,
+        feature_pack
+    from {{ ref('int_metrics_aux') }}
+),
+
+dictionary as (
+    select
+        metric_code,
+        metric_group,
+        calc_method
+    from {{ ref('lm_metric_dictionary') }}
+),
+
+metric_rows as (
+    {{ lm_metric_rows('operational', numeric=['response_speed_score', 'talk_time_efficiency', 'queue_impact_index']) }}
+    union all
+    {{ lm_metric_rows('conversion', numeric=['conversion_score', 'lost_opportunity_score', 'cross_sell_potential']) }}
+    union all
+    {{ lm_metric_rows('quality', numeric=['checklist_coverage_ratio', 'normalized_call_score', 'script_risk_index']) }}
+    union all
+    {{ lm_metric_rows('risk', labels=['churn_risk_level', 'complaint_risk_flag', 'followup_needed_flag']) }}
+    union all
+    {{ lm_metric_rows('aux', labels=['lm_version', 'calc_profile'], json=['feature_pack']) }}
+),
+
+final as (
+    select
+        metric_rows.history_id,
+        metric_rows.call_score_id,
+        metric_rows.metric_code,
+        dictionary.metric_group,
+        metric_rows.value_numeric,
+        metric_rows.value_label,
+        metric_rows.value_json,
+        '{{ var("lm_version") }}' as lm_version,
+        dictionary.calc_method,
+        '{{ var("lm_calc_source") }}' as calc_source
+    from metric_rows
+    inner join dictionary
+        on metric_rows.metric_code = dictionary.metric_code
+)
+
+select * from final

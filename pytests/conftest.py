@@ -1,0 +1,117 @@
+"""Test harness: every dbt-driven test runs on both targets, each test module in its own schemas.
+
+`lm_project` gives an `LmProject` bound to one target (duckdb or mariadb) with private source and model
+schemas (and a private DuckDB file), so modules never see each other's data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lm import warehouse
+
+PROJECT_DIR = warehouse.PROJECT_DIR
+TARGETS = ("duckdb", "mariadb")
+
+
+@dataclass
+class LmProject:
+    """One isolated LM deployment on one target: env vars for dbt and a Warehouse for assertions."""
+
+    target: str
+    tag: str
+    tmp_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source_schema(self) -> str:
+        return f"lm_t_{self.tag}_src"
+
+    @property
+    def schema(self) -> str:
+        return f"lm_t_{self.tag}"
+
+    @property
+    def environ(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "LM_TARGET": self.target,
+                "LM_SOURCE_SCHEMA": self.source_schema,
+                "LM_SCHEMA": self.schema,
+                "LM_DUCKDB_PATH": str(self.tmp_dir / f"{self.tag}.duckdb"),
+                "DBT_PROFILES_DIR": str(warehouse.profiles_dir()),
+                "DBT_TARGET_PATH": str(self.tmp_dir / "target"),
+                "DBT_LOG_PATH": str(self.tmp_dir / "logs"),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def connect(self) -> warehouse.Warehouse:
+        return warehouse.Warehouse(warehouse.load_target(self.target, environ=self.environ))
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        wh = self.connect()
+        try:
+            return wh.query(sql.format(src=self.source_schema, lm=self.schema))
+        finally:
+            wh.close()
+
+    def reset(self) -> None:
+        """Drop and recreate both schemas with empty source tables."""
+        wh = self.connect()
+        try:
+            wh.drop_schema(self.schema)
+            wh.drop_schema(self.source_schema)
+            wh.create_source_tables(self.source_schema)
+            wh.ensure_schema(self.schema)
+        finally:
+            wh.close()
+
+    def drop(self) -> None:
+        wh = self.connect()
+        try:
+            wh.drop_schema(self.schema)
+            wh.drop_schema(self.source_schema)
+        finally:
+            wh.close()
+
+    def dbt(self, *args: str, vars_: Mapping[str, Any] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target", self.target]
+        if vars_:
+            cmd += ["--vars", json.dumps(dict(vars_))]
+        proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=self.environ, capture_output=True, text=True)
+        if check and proc.returncode != 0:
+            tail = "\n".join(proc.stdout.splitlines()[-60:])
+            raise AssertionError(f"dbt {' '.join(args)} failed on {self.target}:\n{tail}\n{proc.stderr[-2000:]}")
+        return proc
+
+    def run_results(self) -> list[dict[str, Any]]:
+        return json.loads((self.tmp_dir / "target" / "run_results.json").read_text())["results"]
+
+
+def _tag(request: pytest.FixtureRequest, target: str) -> str:
+    module = re.sub(r"[^a-z0-9]", "", request.module.__name__.split(".")[-1].removeprefix("test_"))[:20]
+    return f"{module}_{target[:2]}"
+
+
+@pytest.fixture(scope="module", params=TARGETS)
+def lm_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LmProject]:
+    target = request.param
+    project = LmProject(target=target, tag=_tag(request, target), tmp_dir=tmp_path_factory.mktemp(target))
+    project.reset()
+    yield project
+    if target != "duckdb":
+        project.drop()
