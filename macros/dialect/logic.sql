@@ -52,3 +52,33 @@
 {% macro mysql5__lm_is_distinct_from(left_expr, right_expr) %}
     {{ return(lm.mysql__lm_is_distinct_from(left_expr, right_expr)) }}
 {% endmacro %}
+
+{#-
+    lm_text_is_distinct_from(left_expr, right_expr): lm_is_distinct_from for text, byte for byte. MySQL and
+    MariaDB compare strings by collation: case-insensitive, trailing spaces ignored (PAD SPACE), and with
+    MySQL 8's utf8mb4_0900_ai_ci accent-insensitive, so 'a' = 'A ' there; DuckDB compares bytes. Use it
+    wherever a change of case or spacing must count (tests, change detection).
+-#}
+{% macro lm_text_is_distinct_from(left_expr, right_expr) %}
+    {{ return(adapter.dispatch('lm_text_is_distinct_from', 'lm')(left_expr, right_expr)) }}
+{% endmacro %}
+
+{% macro default__lm_text_is_distinct_from(left_expr, right_expr) -%}
+    (({{ left_expr }}) is distinct from ({{ right_expr }}))
+{%- endmacro %}
+
+{% macro mysql__lm_text_is_distinct_from(left_expr, right_expr) -%}
+    (not (cast({{ left_expr }} as binary) <=> cast({{ right_expr }} as binary)))
+{%- endmacro %}
+
+{% macro duckdb__lm_text_is_distinct_from(left_expr, right_expr) -%}
+    (({{ left_expr }}) is distinct from ({{ right_expr }}))
+{%- endmacro %}
+
+{% macro mariadb__lm_text_is_distinct_from(left_expr, right_expr) %}
+    {{ return(lm.mysql__lm_text_is_distinct_from(left_expr, right_expr)) }}
+{% endmacro %}
+
+{% macro mysql5__lm_text_is_distinct_from(left_expr, right_expr) %}
+    {{ return(lm.mysql__lm_text_is_distinct_from(left_expr, right_expr)) }}
+{% endmacro %}

@@ -57,19 +57,12 @@
 
     {{ lm_registry_run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {#-- The model's result. --#}
-    {% call statement('lm_registry_drop_stale_temp') -%}
-        {{ lm_registry_drop_temp_sql(tmp_relation) }}
-    {%- endcall %}
-    {% call statement('lm_registry_build_temp') -%}
-        {{ lm_registry_create_temp_sql(tmp_relation, compiled_code) }}
-    {%- endcall %}
-
+    {#-- The model must return exactly the writable columns; checked before anything is written. --#}
     {%- set managed_names = lm_registry_managed_columns() -%}
     {%- set writable_columns = lm_registry_target_columns(target_relation)
         | rejectattr('name', 'in', managed_names) | list -%}
     {%- set writable_names = writable_columns | map(attribute='name') | list -%}
-    {%- set produced_names = lm_registry_result_columns(tmp_relation) -%}
+    {%- set produced_names = lm_registry_query_columns(compiled_code) -%}
     {%- set missing_names = writable_names | reject('in', produced_names) | list -%}
     {%- set unexpected_names = produced_names | reject('in', writable_names) | list -%}
     {%- if writable_names | length == 0 or missing_names or unexpected_names -%}
@@ -80,6 +73,14 @@
             ~ ", not in the table or managed by it: [" ~ (unexpected_names | join(', ')) ~ "]"
         ) }}
     {%- endif -%}
+
+    {#-- The model's result. --#}
+    {% call statement('lm_registry_drop_stale_temp') -%}
+        {{ lm_registry_drop_temp_sql(tmp_relation) }}
+    {%- endcall %}
+    {% call statement('lm_registry_build_temp') -%}
+        {{ lm_registry_create_temp_sql(tmp_relation, compiled_code, writable_columns) }}
+    {%- endcall %}
     {%- set duplicate_keys = lm_registry_duplicate_keys(tmp_relation) -%}
     {%- if duplicate_keys > 0 -%}
         {{ exceptions.raise_compiler_error(

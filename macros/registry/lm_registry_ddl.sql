@@ -10,12 +10,9 @@
     declare mysql as a parent), so every mysql__ implementation has a mariadb__ twin that delegates to it.
 #}
 
-{# Key of the registry: one row per call per metric. Types as in the spec DDL. #}
+{# Key of the registry: one row per call per metric (unique key uq_lm_value_history_metric). #}
 {% macro lm_registry_key_columns() %}
-    {{ return([
-        {'name': 'history_id', 'mysql_type': 'int unsigned'},
-        {'name': 'metric_code', 'mysql_type': 'varchar(64)'},
-    ]) }}
+    {{ return(['history_id', 'metric_code']) }}
 {% endmacro %}
 
 {# Columns the database maintains itself; a model must not return them. #}
@@ -147,7 +144,7 @@
         invocation_id         varchar(64)   not null,
         relation_name         varchar(255)  not null,
         run_started_at        datetime      not null,
-        logged_at             datetime      not null default current_timestamp,
+        logged_at             datetime(6)   not null default current_timestamp(6),
         calc_source           varchar(64)   null,
         calc_profile          varchar(64)   null,
         lm_version            varchar(32)   null,

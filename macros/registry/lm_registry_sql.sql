@@ -92,9 +92,11 @@
     {{ return(mysql__lm_registry_target_columns(relation)) }}
 {% endmacro %}
 
-{# Lowercased column names of any relation, temporary tables included (no catalog lookup). #}
-{% macro lm_registry_result_columns(relation) %}
-    {%- set result = run_query('select * from ' ~ relation ~ ' where 1 = 0') -%}
+{# Lowercased column names of a query's result, without running it (an impossible WHERE). #}
+{% macro lm_registry_query_columns(sql) %}
+    {%- set result = run_query(
+        'select * from (\n' ~ sql ~ '\n) as lm_registry_model_columns where 1 = 0'
+    ) -%}
     {{ return(result.column_names | map('lower') | list) }}
 {% endmacro %}
 
@@ -106,31 +108,36 @@
 
 {# ---- the model's result in a temporary table ------------------------------------------------------ #}
 
-{% macro lm_registry_create_temp_sql(tmp_relation, sql) %}
-    {{ return(adapter.dispatch('lm_registry_create_temp_sql', 'lm')(tmp_relation, sql)) }}
+{# `columns`: the writable target columns [{'name', 'data_type'}], which the model's result matches. #}
+{% macro lm_registry_create_temp_sql(tmp_relation, sql, columns) %}
+    {{ return(adapter.dispatch('lm_registry_create_temp_sql', 'lm')(tmp_relation, sql, columns)) }}
 {% endmacro %}
 
 {#
-    MySQL: the key columns are declared (CREATE TABLE ... SELECT keeps the declared type of a selected
-    column of the same name) so the temporary table gets PRIMARY KEY (history_id, metric_code): the
-    upsert and the stale-row delete join on it, and a duplicate key in the model's result fails here.
+    MySQL: every column is declared with the target's type (CREATE TABLE ... SELECT keeps the declared
+    type of a selected column of the same name), so values are converted once, here, exactly as the
+    target will store them, and a column that is NULL in every row still gets a type (MariaDB 10.11 fails
+    with errno 168 on an untyped all-NULL column of a UNION in CREATE TEMPORARY TABLE ... SELECT).
+    PRIMARY KEY (history_id, metric_code): the upsert and the stale-row delete join on it, and a key the
+    model returns twice fails here.
 #}
-{% macro mysql__lm_registry_create_temp_sql(tmp_relation, sql) %}
-    {%- set key_columns = lm_registry_key_columns() -%}
+{% macro mysql__lm_registry_create_temp_sql(tmp_relation, sql, columns) %}
+    {%- set key_names = lm_registry_key_columns() -%}
     create temporary table {{ tmp_relation }} (
-        {%- for column in key_columns %}
-        {{ column.name }} {{ column.mysql_type }} not null,
+        {%- for column in columns %}
+        {{ column.name }} {{ column.data_type }}{{ ' not null' if column.name in key_names }},
         {%- endfor %}
-        primary key ({{ key_columns | map(attribute='name') | join(', ') }})
+        primary key ({{ key_names | join(', ') }})
     ) as
     {{ sql }}
 {% endmacro %}
 
-{% macro mariadb__lm_registry_create_temp_sql(tmp_relation, sql) %}
-    {{ return(mysql__lm_registry_create_temp_sql(tmp_relation, sql)) }}
+{% macro mariadb__lm_registry_create_temp_sql(tmp_relation, sql, columns) %}
+    {{ return(mysql__lm_registry_create_temp_sql(tmp_relation, sql, columns)) }}
 {% endmacro %}
 
-{% macro duckdb__lm_registry_create_temp_sql(tmp_relation, sql) %}
+{# DuckDB: the result as it comes; the upsert casts to the target's types. #}
+{% macro duckdb__lm_registry_create_temp_sql(tmp_relation, sql, columns) %}
     create temporary table {{ tmp_relation }} as (
         {{ sql }}
     )
@@ -163,7 +170,7 @@
 {% endmacro %}
 
 {% macro default__lm_registry_duplicate_keys(tmp_relation) %}
-    {%- set key_names = lm_registry_key_columns() | map(attribute='name') | join(', ') -%}
+    {%- set key_names = lm_registry_key_columns() | join(', ') -%}
     {%- set result = run_query(
         'select count(*) from (select ' ~ key_names ~ ' from ' ~ tmp_relation
         ~ ' group by ' ~ key_names ~ ' having count(*) > 1) as duplicated_keys'
@@ -197,7 +204,7 @@
     updated_at is left to ON UPDATE CURRENT_TIMESTAMP, which fires only when a value really changed.
 #}
 {% macro mysql__lm_registry_upsert_sql(target_relation, tmp_relation, columns) %}
-    {%- set key_names = lm_registry_key_columns() | map(attribute='name') | list -%}
+    {%- set key_names = lm_registry_key_columns() -%}
     insert into {{ target_relation }} (
         {%- for column in columns %}
         {{ column.name }}{{ ',' if not loop.last }}
@@ -225,7 +232,7 @@
     a column is distinct; now() rather than current_timestamp, which DO UPDATE SET binds as a column name.
 #}
 {% macro duckdb__lm_registry_upsert_sql(target_relation, tmp_relation, columns) %}
-    {%- set key_names = lm_registry_key_columns() | map(attribute='name') | list -%}
+    {%- set key_names = lm_registry_key_columns() -%}
     {%- set updated_columns = columns | rejectattr('name', 'in', key_names) | list -%}
     {%- set existing = adapter.quote(target_relation.identifier) -%}
     insert into {{ target_relation }} (

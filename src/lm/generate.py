@@ -663,14 +663,20 @@ def _simulate(rng: np.random.Generator, memory: _Memory, n: int) -> _Calls:
         default=0.0,
     )
     target_ts = ts - lag.astype(np.int64)
+    u_pick = rng.random(n)
     parent = np.full(n, -1, np.int64)
     for kinds, pool in (((1, 4), unanswered_pool), ((2, 3, 5), answered_pool)):
         rows = np.flatnonzero(np.isin(kind, kinds))
         if len(rows) == 0 or len(pool) == 0:
             continue
-        pos = np.searchsorted(g_ts[pool], target_ts[rows], side="right") - 1
-        ok = pos >= 0
-        candidate = pool[pos.clip(0)]
+        # a random earlier call of the pool in a window before the target time (none there: a new caller),
+        # so that a quiet night does not funnel every retry into the one call before it
+        window = np.maximum(0.3 * lag[rows], 600.0).astype(np.int64)
+        hi = np.searchsorted(g_ts[pool], target_ts[rows], side="right")
+        lo = np.searchsorted(g_ts[pool], target_ts[rows] - window, side="left")
+        pos = lo + (u_pick[rows] * (hi - lo)).astype(np.int64)
+        ok = hi > lo
+        candidate = pool[pos.clip(0, len(pool) - 1)]
         ok &= candidate < base + rows  # strictly earlier calls only
         parent[rows[ok]] = candidate[ok]
 

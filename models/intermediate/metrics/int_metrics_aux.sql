@@ -97,7 +97,7 @@ final as (
             ['checklist_template', 'calls.checklist_template'],
             ['call_score', 'calls.call_score'],
             ['scored_by', 'calls.scored_by'],
-            ['has_caller_key', lm_bool_to_int('calls.has_caller_key')],
+            ['has_known_caller', lm_bool_to_int('calls.has_caller_key')],
             ['previous_call_gap_hours', 'round(calls.previous_call_gap_hours, 2)'],
             ['next_call_gap_hours', 'round(calls.next_call_gap_hours, 2)'],
             ['next_answered_gap_hours', 'round(calls.next_answered_gap_hours, 2)'],

@@ -71,7 +71,7 @@ signals as (
         coalesce(calls.outcome = 'callback', false) as is_callback_agreed,
         coalesce(calls.is_target, false)
         and coalesce(calls.outcome <> 'record', false)
-        and coalesce(refusal_reasons.is_clinic_side, false) as is_clinic_side_loss,
+        and coalesce(refusal_reasons.is_clinic_side = 1, false) as is_clinic_side_loss,
         params.churn_points_refusal,
         params.churn_points_complaint,
         params.churn_points_low_score,

@@ -4,6 +4,7 @@
 -- (minus var lm_lookback_hours, for late gradings and clock skew), the calls that start near or after
 -- the database clock (their quarantine depends on it), and every call of the same caller within
 -- var lm_caller_window_days of those (their caller-context features may change).
+-- depends_on: {{ ref('stg_operatorbot__call_scores') }}
 {%- set changed_since = lm_scoring_changed_since() %}
 
 with

@@ -1,0 +1,628 @@
+"""The demo data generator: deterministic, shaped like a real call centre, dirty on purpose, loadable.
+
+Every expectation is computed from the generated tables themselves (DuckDB SQL over the Arrow tables),
+against the shape the generator promises (weekday pattern, opening hours, repeat callers, regradings,
+the dirty share), and the round trip through both warehouses compares every value that was loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from lm import generate as gen
+from lm import warehouse
+
+N_CALLS = 20_000
+SEED = 42
+TEST_SCHEMA = "lm_gen_test_src"
+TARGETS = ("duckdb", "mariadb")
+
+
+def _sql_list(values: Any) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.register("ch", data.call_history)
+    con.register("cs", data.call_scores)
+    templates = pa.table({"template": list(gen.CHECKLIST_TEMPLATES), "items": list(gen.CHECKLIST_TEMPLATES.values())})
+    scales = pa.table(
+        {
+            "grader": list(gen.GRADERS),
+            "low": [low for low, _ in gen.GRADERS.values()],
+            "high": [high for _, high in gen.GRADERS.values()],
+        }
+    )
+    con.register("templates", templates)
+    con.register("scales", scales)
+    as_of = data.as_of.isoformat(sep=" ")
+    # the source contract's idea of a clean row; anything else is one of the dirty cases the spec lists
+    con.execute(
+        f"""
+        create view ch_flagged as
+        select
+            *,
+            (
+                caller_number is null or channel is null or await_sec is null or duration is null
+                or talk_duration is null
+                or (call_status = 'answered' and operator_id is null)
+                or await_sec < 0 or duration < 0 or talk_duration < 0
+                or duration > {gen.ABSURD_DURATION_SEC}
+                or talk_duration > duration
+                or call_status not in ({_sql_list(gen.STATUSES)})
+                or direction not in ({_sql_list(gen.DIRECTIONS)})
+                or channel not in ({_sql_list(gen.CHANNELS)})
+                or call_started_at > timestamp '{as_of}'
+                or updated_at > timestamp '{as_of}'
+            ) as is_dirty
+        from ch
+        """
+    )
+    con.execute(
+        f"""
+        create view cs_flagged as
+        select
+            cs.*,
+            ch.history_id is null as is_orphan,
+            (
+                ch.history_id is null
+                or call_score is null or number_checklist is null or is_target is null or outcome is null
+                or call_category is null or scored_by is null or category_checklist is null
+                or cs.created_at is null
+                or outcome not in ({_sql_list(gen.OUTCOMES)})
+                or call_category not in ({_sql_list(gen.CATEGORIES)})
+                or scored_by not in ({_sql_list(gen.GRADERS)})
+                or category_checklist not in ({_sql_list(gen.CHECKLIST_TEMPLATES)})
+                or number_checklist < 0 or number_checklist > templates.items
+                or call_score < scales.low or call_score > scales.high
+                or cs.updated_at > timestamp '{as_of}' or cs.created_at > timestamp '{as_of}'
+                or cs.updated_at < cs.created_at
+            ) as is_dirty
+        from cs
+        left join ch on ch.history_id = cs.history_id
+        left join templates on templates.template = cs.category_checklist
+        left join scales on scales.grader = cs.scored_by
+        """
+    )
+    # the grading that counts: the latest by updated_at, then id
+    con.execute(
+        """
+        create view last_grading as
+        select *
+        from cs
+        qualify row_number() over (partition by history_id order by updated_at desc, id desc) = 1
+        """
+    )
+    return con
+
+
+@pytest.fixture(scope="module")
+def data() -> gen.DemoData:
+    return gen.generate(N_CALLS, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def con(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
+    return _analysis(data)
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    return con.execute(sql).fetchone()[0]
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Determinism and contract
+# -------------------------------------------------------------------------------------------------------------
+def test_same_seed_gives_the_same_bytes_and_another_seed_does_not(data: gen.DemoData) -> None:
+    again = gen.generate(N_CALLS, seed=SEED)
+    other = gen.generate(N_CALLS, seed=SEED + 1)
+    for table in ("call_history", "call_scores"):
+        assert _ipc_bytes(getattr(again, table)) == _ipc_bytes(getattr(data, table))
+        assert _ipc_bytes(getattr(other, table)) != _ipc_bytes(getattr(data, table))
+    assert again.as_of == data.as_of
+    assert other.call_history["caller_number"] != data.call_history["caller_number"]
+
+
+def test_row_counts_and_keys(data: gen.DemoData, con: duckdb.DuckDBPyConnection) -> None:
+    assert data.call_history.num_rows == N_CALLS
+    assert _one(con, "select count(distinct history_id) from ch") == N_CALLS
+    assert _one(con, "select min(history_id) from ch") == 1
+    # grading ids are 1..n without gaps, given in creation order
+    ids = con.execute("select count(*), count(distinct id), min(id), max(id) from cs").fetchone()
+    assert ids == (data.call_scores.num_rows, data.call_scores.num_rows, 1, data.call_scores.num_rows)
+    assert data.next_score_id == data.call_scores.num_rows + 1
+    assert data.next_history_id > _one(con, "select max(history_id) from ch")
+    # history ids follow the start time (clean rows: dirty ones may carry a future start)
+    unordered = _one(
+        con,
+        """
+        select count(*) from (
+            select call_started_at < lag(call_started_at) over (order by history_id) as back_in_time
+            from ch_flagged where not is_dirty
+        ) where back_in_time
+        """,
+    )
+    assert unordered == 0
+
+
+def _ddl_columns(wh: warehouse.Warehouse, schema: str, table: str) -> list[tuple[str, str, bool, int | None]]:
+    """(name, type, nullable, max chars) of the table as the warehouse created it from the project's DDL."""
+    if wh.target.is_mysql:
+        rows = wh.query(
+            "select column_name, column_type, is_nullable = 'YES', character_maximum_length"
+            " from information_schema.columns where table_schema = %s and table_name = %s"
+            " order by ordinal_position",
+            (schema, table),
+        )
+    else:
+        rows = wh.query(
+            "select column_name, data_type, is_nullable = 'YES', null from information_schema.columns"
+            " where table_schema = ? and table_name = ? order by ordinal_position",
+            (schema, table),
+        )
+    return [(str(name), str(kind).lower(), bool(nullable), length) for name, kind, nullable, length in rows]
+
+
+def _type_matches(arrow_type: pa.DataType, ddl_type: str, mysql: bool) -> bool:
+    if pa.types.is_uint32(arrow_type):
+        return ddl_type.startswith("int") and "unsigned" in ddl_type if mysql else ddl_type == "uinteger"
+    if pa.types.is_int32(arrow_type):
+        return re.fullmatch(r"int(\(\d+\))?", ddl_type) is not None if mysql else ddl_type == "integer"
+    if pa.types.is_int8(arrow_type):
+        return ddl_type.startswith("tinyint") if mysql else ddl_type == "tinyint"
+    if pa.types.is_timestamp(arrow_type):
+        return ddl_type == ("datetime" if mysql else "timestamp")
+    if pa.types.is_date32(arrow_type):
+        return ddl_type == "date"
+    if pa.types.is_decimal(arrow_type):
+        return ddl_type == f"decimal({arrow_type.precision},{arrow_type.scale})"
+    if pa.types.is_string(arrow_type):
+        return ddl_type.startswith(("varchar", "mediumtext")) if mysql else ddl_type == "varchar"
+    return False
+
+
+@pytest.fixture(params=TARGETS)
+def wh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[warehouse.Warehouse]:
+    if request.param == "duckdb":
+        target = warehouse.Target(name="duckdb", type="duckdb", schema=TEST_SCHEMA, path=str(tmp_path / "gen.duckdb"))
+        conn = warehouse.Warehouse(target)
+    else:
+        conn = warehouse.Warehouse(warehouse.load_target("mariadb"))
+    conn.drop_schema(TEST_SCHEMA)
+    try:
+        yield conn
+    finally:
+        conn.drop_schema(TEST_SCHEMA)
+        conn.close()
+
+
+def test_schema_matches_the_source_ddl(data: gen.DemoData, wh: warehouse.Warehouse) -> None:
+    wh.create_source_tables(TEST_SCHEMA)
+    for table in ("call_history", "call_scores"):
+        arrow = getattr(data, table)
+        ddl = _ddl_columns(wh, TEST_SCHEMA, table)
+        assert [name for name, *_ in ddl] == arrow.column_names
+        for (name, ddl_type, nullable, max_chars), arrow_field in zip(ddl, arrow.schema, strict=True):
+            assert _type_matches(arrow_field.type, ddl_type, wh.target.is_mysql), (table, name, ddl_type)
+            assert arrow_field.nullable == nullable, (table, name)
+            assert arrow.column(name).null_count == 0 or nullable, (table, name)
+            if max_chars is not None and pa.types.is_string(arrow_field.type):
+                longest = max((len(v) for v in arrow.column(name).to_pylist() if v is not None), default=0)
+                assert longest <= max_chars, (table, name, longest, max_chars)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# A realistic shape
+# -------------------------------------------------------------------------------------------------------------
+def test_monday_peak_and_quiet_sunday(con: duckdb.DuckDBPyConnection) -> None:
+    per_weekday = dict(
+        con.execute(
+            """
+            select isodow(day), avg(calls) from (
+                select cast(call_started_at as date) as day, count(*) as calls from ch_flagged
+                where not is_dirty group by 1
+            ) group by 1
+            """
+        ).fetchall()
+    )
+    assert len(per_weekday) == 7
+    assert per_weekday[1] == max(per_weekday.values())
+    assert per_weekday[7] == min(per_weekday.values())
+    assert per_weekday[1] > 2.0 * per_weekday[7]
+    assert per_weekday[1] > 1.1 * per_weekday[5]  # Monday clearly above Friday
+
+
+def test_calls_keep_opening_hours_with_a_lunch_dip(con: duckdb.DuckDBPyConnection) -> None:
+    inside = _one(con, "select avg(case when hour(call_started_at) between 8 and 20 then 1.0 else 0 end) from ch")
+    assert 0.9 < inside < 1.0  # mostly inside, a few outside
+    by_hour = dict(con.execute("select hour(call_started_at), count(*) from ch group by 1").fetchall())
+    assert by_hour[13] < 0.8 * by_hour[11]
+    assert by_hour[13] < by_hour[15]
+    # outside the opening hours nobody is there: most inbound calls go unanswered
+    closed = _one(
+        con,
+        "select avg(case when call_status = 'answered' then 1.0 else 0 end) from ch"
+        " where direction = 'in' and hour(call_started_at) not between 8 and 20",
+    )
+    opened = _one(
+        con,
+        "select avg(case when call_status = 'answered' then 1.0 else 0 end) from ch"
+        " where direction = 'in' and hour(call_started_at) between 8 and 20",
+    )
+    assert closed < 0.3 < 0.75 < opened
+
+
+def test_volume_grows_slowly() -> None:
+    # 20k calls at 40 a day: about 16 months; the same season a year apart shows the trend
+    slow = _analysis(gen.generate(N_CALLS, seed=SEED, calls_per_day=40))
+    first, last = slow.execute(
+        """
+        with days as (select cast(call_started_at as date) as day, count(*) as calls from ch_flagged
+                      where not is_dirty group by 1)
+        select
+            avg(calls) filter (where day between date '2025-02-01' and date '2025-04-30'),
+            avg(calls) filter (where day between date '2026-02-01' and date '2026-04-30')
+        from days
+        """
+    ).fetchone()
+    assert 1.05 < last / first < 1.25
+
+
+def test_statuses_directions_and_waits(con: duckdb.DuckDBPyConnection) -> None:
+    shares = dict(
+        con.execute(
+            "select call_status, count(*) / sum(count(*)) over () from ch_flagged where not is_dirty group by 1"
+        ).fetchall()
+    )
+    assert set(shares) == set(gen.STATUSES)
+    assert 0.75 < shares["answered"] < 0.92
+    assert shares["missed"] > shares["busy"] and shares["abandoned"] > shares["failed"]
+    outbound = _one(
+        con, "select avg(case when direction = 'out' then 1.0 else 0 end) from ch_flagged where not is_dirty"
+    )
+    assert 0.05 < outbound < 0.2
+    # most answered calls are picked up quickly; abandoned calls waited longer
+    answered_median, answered_p90, abandoned_median = con.execute(
+        """
+        select
+            median(await_sec) filter (where call_status = 'answered' and direction = 'in'),
+            quantile_cont(await_sec, 0.9) filter (where call_status = 'answered' and direction = 'in'),
+            median(await_sec) filter (where call_status = 'abandoned')
+        from ch_flagged where not is_dirty
+        """
+    ).fetchone()
+    assert answered_median < 20 < abandoned_median
+    assert answered_p90 > 2 * answered_median  # a long tail
+    # clean rows: talk within the call, no talk without an answer, an operator exactly when someone answered
+    broken = _one(
+        con,
+        """
+        select count(*) from ch_flagged where not is_dirty and (
+            talk_duration > duration
+            or (call_status <> 'answered' and talk_duration <> 0)
+            or (call_status = 'answered' and talk_duration = 0)
+            or (direction = 'in' and (operator_id is null) <> (call_status <> 'answered'))
+        )
+        """,
+    )
+    assert broken == 0
+
+
+def test_operators_differ_in_skill(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        """
+        select
+            operator_id,
+            avg(call_score) filter (where scored_by = 'ai') as ai_score,
+            avg(case when outcome = 'record' then 1.0 else 0 end) filter (where is_target = 1) as booking_rate,
+            median(await_sec) filter (where direction = 'in') as await_median
+        from ch_flagged
+        join last_grading using (history_id)
+        where not is_dirty and operator_id is not null
+        group by 1
+        """
+    ).fetchall()
+    operators = {row[0] for row in rows}
+    assert operators == set(range(gen.OPERATOR_ID_BASE + 1, gen.OPERATOR_ID_BASE + 26))
+    scores = [row[1] for row in rows]
+    assert max(scores) - min(scores) > 10  # AI points between the best and the weakest operator
+    # better graded operators book more and answer faster (skill drives all three)
+    assert np.corrcoef(scores, [row[2] for row in rows])[0, 1] > 0.3
+    assert np.corrcoef(scores, [row[3] for row in rows])[0, 1] < -0.3
+
+
+def test_channels_convert_differently(con: duckdb.DuckDBPyConnection) -> None:
+    rates = dict(
+        con.execute(
+            """
+            select channel, avg(case when outcome = 'record' then 1.0 else 0 end)
+            from ch_flagged join last_grading using (history_id)
+            where not is_dirty and is_target = 1
+            group by 1
+            """
+        ).fetchall()
+    )
+    assert set(rates) == set(gen.CHANNELS)
+    assert rates["prodoctorov"] > rates["site"] > rates["google_ads"]
+    assert max(rates.values()) - min(rates.values()) > 0.1
+
+
+def test_callers_come_back(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        create or replace view caller_calls as
+        select
+            ch.history_id, ch.caller_number, ch.call_started_at, last_grading.outcome, last_grading.is_target,
+            last_grading.call_category,
+            lead(ch.call_started_at) over caller_order as next_started_at,
+            lead(last_grading.outcome) over caller_order as next_outcome,
+            lag(ch.call_started_at) over caller_order as previous_started_at
+        from ch_flagged as ch
+        left join last_grading using (history_id)
+        where not ch.is_dirty
+        window caller_order as (partition by ch.caller_number order by ch.call_started_at)
+        """
+    )
+    repeat_share = _one(
+        con,
+        "select avg(case when previous_started_at >= call_started_at - interval 7 day then 1.0 else 0 end)"
+        " from caller_calls",
+    )
+    assert 0.1 < repeat_share < 0.4
+    callers, calls = con.execute("select count(distinct caller_number), count(*) from caller_calls").fetchone()
+    assert 0.6 * calls < callers < 0.9 * calls
+    # a target caller who did not book comes back and books more often than one who already booked
+    booked_later = dict(
+        con.execute(
+            """
+            select
+                outcome = 'record',
+                avg(case when next_outcome = 'record' and next_started_at <= call_started_at + interval 30 day
+                    then 1.0 else 0 end)
+            from caller_calls
+            where is_target = 1 and outcome in ('record', 'no_record', 'callback', 'refusal')
+            group by 1
+            """
+        ).fetchall()
+    )
+    assert booked_later[False] > 1.5 * booked_later[True] > 0
+    # complaints come from callers who called before
+    later_complaints = _one(
+        con, "select count(*) from caller_calls where call_category = 'complaint' and previous_started_at is not null"
+    )
+    assert later_complaints > 0
+
+
+def test_gradings_follow_the_calls(con: duckdb.DuckDBPyConnection, data: gen.DemoData) -> None:
+    graded_share = _one(
+        con,
+        """
+        select avg(case when exists (select 1 from cs where cs.history_id = ch.history_id) then 1.0 else 0 end)
+        from ch_flagged as ch where not is_dirty and call_status = 'answered'
+        """,
+    )
+    assert 0.75 < graded_share < 0.95
+    unanswered_graded = _one(
+        con,
+        "select count(*) from cs join ch_flagged as ch using (history_id)"
+        " where not ch.is_dirty and ch.call_status <> 'answered'",
+    )
+    assert unanswered_graded == 0
+    # the first grading comes minutes to a day after the call ends
+    delays = con.execute(
+        """
+        select
+            min(epoch(cs.created_at - (ch.call_started_at + to_seconds(ch.duration)))),
+            max(epoch(cs.created_at - (ch.call_started_at + to_seconds(ch.duration))))
+        from cs_flagged as cs join ch_flagged as ch using (history_id)
+        where not cs.is_dirty and not ch.is_dirty
+        qualify row_number() over (partition by cs.history_id order by cs.id) = 1
+        """
+    ).fetchone()
+    assert delays[0] >= 60 and delays[1] <= 86_400
+    mismatched_dates = _one(
+        con,
+        "select count(*) from cs join ch_flagged as ch using (history_id)"
+        " where not ch.is_dirty and cs.call_date <> cast(ch.call_started_at as date)",
+    )
+    assert mismatched_dates == 0
+    # scores on each grader's own scale
+    scales = dict(
+        (grader, (low, high))
+        for grader, low, high in con.execute(
+            "select scored_by, min(call_score), max(call_score) from cs_flagged where not is_dirty group by 1"
+        ).fetchall()
+    )
+    assert set(scales) == set(gen.GRADERS)
+    assert float(scales["ai"][1]) > 80 and float(scales["qa:1"][1]) <= 10 and float(scales["qa:3"][1]) <= 5
+    assert _one(con, "select count(*) from cs where scored_by = 'qa:3' and call_score <> round(call_score)") == 0
+
+
+def test_regradings_exist(con: duckdb.DuckDBPyConnection) -> None:
+    regraded_share, changed = con.execute(
+        """
+        with per_call as (
+            select history_id, count(*) as gradings,
+                count(distinct outcome) > 1 or count(distinct call_score) > 1 as values_changed
+            from cs_flagged where not is_orphan group by 1
+        )
+        select avg(case when gradings > 1 then 1.0 else 0 end), count(*) filter (where values_changed)
+        from per_call
+        """
+    ).fetchone()
+    assert 0.03 < regraded_share < 0.08
+    assert changed > 0
+    # a regrading is a later row: by id and by updated_at
+    out_of_order = _one(
+        con,
+        """
+        select count(*) from (
+            select updated_at < lag(updated_at) over (partition by history_id order by id) as earlier
+            from cs_flagged where not is_dirty
+        ) where earlier
+        """,
+    )
+    assert out_of_order == 0
+
+
+def test_dirty_share_is_the_parameter(con: duckdb.DuckDBPyConnection, data: gen.DemoData) -> None:
+    history_dirty = _one(con, "select avg(case when is_dirty then 1.0 else 0 end) from ch_flagged")
+    scores_dirty = _one(con, "select avg(case when is_dirty then 1.0 else 0 end) from cs_flagged")
+    assert abs(history_dirty - 0.02) < 0.002
+    assert abs(scores_dirty - 0.02) < 0.002
+    orphans = _one(con, "select count(*) from cs_flagged where is_orphan")
+    assert 0 < orphans < 0.01 * data.call_scores.num_rows
+    # every kind of dirt the spec lists is there
+    kinds = con.execute(
+        f"""
+        select
+            count(*) filter (where duration < 0 or await_sec < 0),
+            count(*) filter (where duration > {gen.ABSURD_DURATION_SEC}),
+            count(*) filter (where talk_duration > duration),
+            count(*) filter (where call_status not in ({_sql_list(gen.STATUSES)})
+                             and trim(lower(call_status)) in ({_sql_list(gen.STATUSES)})),
+            count(*) filter (where call_status not in ({_sql_list(gen.STATUSES)})
+                             and trim(lower(call_status)) not in ({_sql_list(gen.STATUSES)})),
+            count(*) filter (where call_started_at > now() or updated_at > now()),
+            count(*) filter (where caller_number is null)
+        from ch
+        """
+    ).fetchone()
+    assert all(count > 0 for count in kinds), kinds
+    score_kinds = con.execute(
+        """
+        select
+            count(*) filter (where call_score is null),
+            count(*) filter (where number_checklist is null),
+            count(*) filter (where number_checklist > items),
+            count(*) filter (where updated_at > now()),
+            count(*) filter (where outcome not in ('record', 'no_record', 'callback', 'refusal', 'info_only'))
+        from cs_flagged left join templates on templates.template = category_checklist
+        """
+    ).fetchone()
+    assert all(count > 0 for count in score_kinds), score_kinds
+    clean = gen.generate(2_000, seed=SEED, dirty_share=0.0)
+    clean_con = _analysis(clean)
+    assert _one(clean_con, "select count(*) from ch_flagged where is_dirty") == 0
+    assert _one(clean_con, "select count(*) from cs_flagged where is_dirty") == 0
+
+
+def test_no_personal_data_lookalikes(data: gen.DemoData) -> None:
+    numbers = [value for value in data.call_history["caller_number"].to_pylist() if value is not None]
+    assert numbers and all(re.fullmatch(r"\+000\d{7}", value) for value in numbers)
+    texts = [value for value in data.call_history["transcript"].to_pylist() if value is not None]
+    assert len(texts) > 0.5 * data.call_history.num_rows
+    assert not any(re.search(r"\d", value) for value in texts)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Batches: new calls, late transcripts, late gradings, regradings
+# -------------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def batch(data: gen.DemoData) -> gen.DemoData:
+    return gen.next_batch(data, 2_000)
+
+
+@pytest.fixture(scope="module")
+def late(data: gen.DemoData, batch: gen.DemoData) -> gen.DemoData:
+    return gen.late_gradings(gen.combine(data, batch), until=batch.as_of + dt.timedelta(days=3), regrade_share=0.02)
+
+
+def test_next_batch_continues_the_same_call_centre(data: gen.DemoData, batch: gen.DemoData) -> None:
+    assert gen.next_batch(data, 2_000).call_history.equals(batch.call_history)  # deterministic too
+    old_ids = set(data.call_history["history_id"].to_pylist())
+    rows = batch.call_history.to_pylist()
+    new_rows = [row for row in rows if row["history_id"] >= data.next_history_id]
+    changed = [row for row in rows if row["history_id"] < data.next_history_id]
+    assert len(new_rows) == 2_000
+    assert min(row["call_started_at"] for row in new_rows) > max(
+        row["call_started_at"] for row in data.call_history.to_pylist() if row["call_started_at"] <= data.as_of
+    )
+    # late transcripts: existing calls come again with a transcript and a later updated_at
+    assert changed and {row["history_id"] for row in changed} <= old_ids
+    before = {row["history_id"]: row for row in data.call_history.to_pylist()}
+    for row in changed:
+        assert before[row["history_id"]]["transcript"] is None and row["transcript"] is not None
+        assert row["updated_at"] > data.as_of >= before[row["history_id"]]["updated_at"]
+    # gradings: new ids after the previous ones, some of them late gradings of the previous batch's calls
+    score_ids = batch.call_scores["id"].to_pylist()
+    assert min(score_ids) == data.next_score_id and len(set(score_ids)) == len(score_ids)
+    late_for_old = [h for h in batch.call_scores["history_id"].to_pylist() if h in old_ids]
+    assert late_for_old
+    # callers of the first batch call again in the second
+    old_callers = set(data.call_history["caller_number"].to_pylist())
+    assert sum(1 for row in new_rows if row["caller_number"] in old_callers) > 0.05 * len(new_rows)
+
+
+def test_late_gradings_regrade_existing_calls(data: gen.DemoData, batch: gen.DemoData, late: gen.DemoData) -> None:
+    assert late.call_history.num_rows < 50  # only late transcripts, no new calls
+    cumulative = gen.combine(data, batch)
+    known = set(cumulative.call_history["history_id"].to_pylist()) | set(
+        cumulative.call_scores["history_id"].to_pylist()
+    )
+    graded_before = set(cumulative.call_scores["history_id"].to_pylist())
+    rows = late.call_scores.to_pylist()
+    assert rows and all(row["history_id"] in known for row in rows)
+    regraded = [row for row in rows if row["history_id"] in graded_before]
+    assert len(regraded) > 0.01 * len(graded_before)
+    until = batch.as_of + dt.timedelta(days=3)
+    clean = [row for row in regraded if row["updated_at"] is not None and row["updated_at"] <= until]
+    assert all(row["updated_at"] > batch.as_of for row in clean if row["created_at"] is not None)
+    assert min(row["id"] for row in rows) == batch.next_score_id
+    assert late.as_of == until
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Loading into both warehouses
+# -------------------------------------------------------------------------------------------------------------
+def _stored(wh: warehouse.Warehouse, table: str, key: str) -> list[tuple[Any, ...]]:
+    return wh.query(f"select * from {wh.qualify(TEST_SCHEMA, table)} order by {key}")
+
+
+def _expected(table: pa.Table, key: str) -> list[tuple[Any, ...]]:
+    rows = table.sort_by(key).to_pylist()
+    return [tuple(row.values()) for row in rows]
+
+
+def test_round_trip_keeps_every_value(
+    wh: warehouse.Warehouse, data: gen.DemoData, batch: gen.DemoData, late: gen.DemoData
+) -> None:
+    assert gen.load(wh, TEST_SCHEMA, data) == {
+        "call_history": data.call_history.num_rows,
+        "call_scores": data.call_scores.num_rows,
+    }
+    assert _stored(wh, "call_history", "history_id") == _expected(data.call_history, "history_id")
+    assert _stored(wh, "call_scores", "id") == _expected(data.call_scores, "id")
+    nulls = wh.query(f"select count(*) from {wh.qualify(TEST_SCHEMA, 'call_history')} where operator_id is null")[0][0]
+    assert nulls == data.call_history["operator_id"].null_count > 0
+    spaced = wh.query(
+        f"select count(*) from {wh.qualify(TEST_SCHEMA, 'call_history')} where call_status = ' Answered '"
+    )[0][0]
+    assert spaced == sum(1 for value in data.call_history["call_status"].to_pylist() if value == " Answered ")
+    # deltas: appended, changed rows replaced by key; the result is the cumulative snapshot
+    gen.load(wh, TEST_SCHEMA, batch, replace=False)
+    gen.load(wh, TEST_SCHEMA, late, replace=False)
+    cumulative = gen.combine(gen.combine(data, batch), late)
+    assert _stored(wh, "call_history", "history_id") == _expected(cumulative.call_history, "history_id")
+    assert _stored(wh, "call_scores", "id") == _expected(cumulative.call_scores, "id")
+    # replace=True starts over
+    gen.load(wh, TEST_SCHEMA, data)
+    count = wh.query(f"select count(*) from {wh.qualify(TEST_SCHEMA, 'call_history')}")[0][0]
+    assert count == data.call_history.num_rows
