@@ -88,7 +88,9 @@ class LmProject:
         finally:
             wh.close()
 
-    def dbt(self, *args: str, vars_: Mapping[str, Any] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    def dbt(
+        self, *args: str, vars_: Mapping[str, Any] | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
         cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target", self.target]
         if vars_:
             cmd += ["--vars", json.dumps(dict(vars_))]

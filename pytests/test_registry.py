@@ -94,19 +94,32 @@ class RegistryEnv:
     def dbt(self, command: str, variables: dict[str, Any], *extra: str) -> dbtRunnerResult:
         args = [
             command,
-            "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(self.profiles_dir),
-            "--target", self.target.name,
-            "--target-path", str(self.work_dir / "target"),
-            "--log-path", str(self.work_dir / "logs"),
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(self.profiles_dir),
+            "--target",
+            self.target.name,
+            "--target-path",
+            str(self.work_dir / "target"),
+            "--log-path",
+            str(self.work_dir / "logs"),
             "--no-partial-parse",
-            "--vars", json.dumps({"lm_source_schema": SOURCE_SCHEMA, **variables}),
+            "--vars",
+            json.dumps({"lm_source_schema": SOURCE_SCHEMA, **variables}),
             *extra,
         ]
         return dbtRunner().invoke(args)
 
-    def write(self, scope: Sequence[int], rows: Sequence[MetricRow], high_water: str, *extra: str,
-              command: str = "run", **more_vars: Any) -> str:
+    def write(
+        self,
+        scope: Sequence[int],
+        rows: Sequence[MetricRow],
+        high_water: str,
+        *extra: str,
+        command: str = "run",
+        **more_vars: Any,
+    ) -> str:
         """Run the registry models, assert success, return the invocation id."""
         variables = {
             "reg_scope": list(scope),
@@ -143,8 +156,18 @@ class RegistryEnv:
 
     def registry(self) -> dict[Key, dict[str, Any]]:
         columns = [
-            "id", "history_id", "call_score_id", "metric_code", "metric_group", "value_numeric",
-            "value_label", "value_json", "lm_version", "calc_method", "calc_source", "created_at",
+            "id",
+            "history_id",
+            "call_score_id",
+            "metric_code",
+            "metric_group",
+            "value_numeric",
+            "value_label",
+            "value_json",
+            "lm_version",
+            "calc_method",
+            "calc_source",
+            "created_at",
             "updated_at",
         ]
         rows = self.query(f"select {', '.join(columns)} from {self.lm_value}")
@@ -152,8 +175,15 @@ class RegistryEnv:
 
     def run_log(self, invocation_id: str) -> list[dict[str, Any]]:
         columns = [
-            "relation_name", "calc_source", "calc_profile", "lm_version", "is_full_refresh",
-            "scope_calls", "rows_written", "rows_deleted", "source_high_water_at",
+            "relation_name",
+            "calc_source",
+            "calc_profile",
+            "lm_version",
+            "is_full_refresh",
+            "scope_calls",
+            "rows_written",
+            "rows_deleted",
+            "source_high_water_at",
         ]
         rows = self.query(
             f"select {', '.join(columns)} from {self.qualify(TARGET_SCHEMA, 'lm_run_log')}"
@@ -165,9 +195,10 @@ class RegistryEnv:
         return int(self.query(f"select count(*) from {self.qualify(TARGET_SCHEMA, 'lm_run_log')}")[0][0])
 
     def hook_log(self) -> list[int]:
-        return [int(row[0]) for row in self.query(
-            f"select rows_after_write from {self.qualify(TARGET_SCHEMA, 'reg_hook_log')}"
-        )]
+        return [
+            int(row[0])
+            for row in self.query(f"select rows_after_write from {self.qualify(TARGET_SCHEMA, 'reg_hook_log')}")
+        ]
 
 
 def _messages(result: dbtRunnerResult) -> str:
@@ -262,16 +293,29 @@ def _values(row: dict[str, Any]) -> tuple[Any, ...]:
     json_value = json.loads(row["value_json"]) if row["value_json"] is not None else None
     numeric = Decimal(row["value_numeric"]) if row["value_numeric"] is not None else None
     score = int(row["call_score_id"]) if row["call_score_id"] is not None else None
-    return (score, row["metric_group"], numeric, row["value_label"], json_value, row["lm_version"],
-            row["calc_method"], row["calc_source"])
+    return (
+        score,
+        row["metric_group"],
+        numeric,
+        row["value_label"],
+        json_value,
+        row["lm_version"],
+        row["calc_method"],
+        row["calc_source"],
+    )
 
 
 def _expected(rows: Sequence[MetricRow]) -> dict[Key, tuple[Any, ...]]:
     return {
         (row[0], row[2]): (
-            row[1], row[3], _stored_numeric(row[4]), row[5],
+            row[1],
+            row[3],
+            _stored_numeric(row[4]),
+            row[5],
             json.loads(row[6]) if row[6] is not None else None,
-            "1.0.0", "rule", "cron_daily_scoring",
+            "1.0.0",
+            "rule",
+            "cron_daily_scoring",
         )
         for row in rows
     }
@@ -311,9 +355,14 @@ def test_registry_lifecycle(env: RegistryEnv) -> None:
     assert all(row["created_at"] is not None for row in first.values())
     assert len({row["id"] for row in first.values()}) == len(ROWS_FIRST)
     assert _log_row(env, first_run) == {
-        "relation_name": f"{SOURCE_SCHEMA}.lm_value", "calc_source": "cron_daily_scoring",
-        "calc_profile": "default_v1", "lm_version": "1.0.0", "is_full_refresh": False,
-        "scope_calls": 3, "rows_written": len(ROWS_FIRST), "rows_deleted": 0,
+        "relation_name": f"{SOURCE_SCHEMA}.lm_value",
+        "calc_source": "cron_daily_scoring",
+        "calc_profile": "default_v1",
+        "lm_version": "1.0.0",
+        "is_full_refresh": False,
+        "scope_calls": 3,
+        "rows_written": len(ROWS_FIRST),
+        "rows_deleted": 0,
         "source_high_water_at": _timestamp(first_hw),
     }
     # The post-hook ran inside the transaction, after the write, and was committed with it.
@@ -472,22 +521,34 @@ def test_lm_value_ddl(env: RegistryEnv) -> None:
             ("UNIQUE", ["history_id", "metric_code"]),
         ]
         assert env.query(f"select count(*) from duckdb_indexes() where schema_name = '{SOURCE_SCHEMA}'") == [(0,)]
-        types = dict(env.query(
-            "select column_name, data_type from information_schema.columns"
-            f" where table_schema = '{SOURCE_SCHEMA}' and table_name = 'lm_value'"
-        ))
+        types = dict(
+            env.query(
+                "select column_name, data_type from information_schema.columns"
+                f" where table_schema = '{SOURCE_SCHEMA}' and table_name = 'lm_value'"
+            )
+        )
         assert types == {
-            "id": "BIGINT", "history_id": "UINTEGER", "call_score_id": "UINTEGER",
-            "metric_code": "VARCHAR", "metric_group": "VARCHAR", "value_numeric": "DECIMAL(10,4)",
-            "value_label": "VARCHAR", "value_json": "JSON", "lm_version": "VARCHAR",
-            "calc_method": "VARCHAR", "calc_source": "VARCHAR", "created_at": "TIMESTAMP",
+            "id": "BIGINT",
+            "history_id": "UINTEGER",
+            "call_score_id": "UINTEGER",
+            "metric_code": "VARCHAR",
+            "metric_group": "VARCHAR",
+            "value_numeric": "DECIMAL(10,4)",
+            "value_label": "VARCHAR",
+            "value_json": "JSON",
+            "lm_version": "VARCHAR",
+            "calc_method": "VARCHAR",
+            "calc_source": "VARCHAR",
+            "created_at": "TIMESTAMP",
             "updated_at": "TIMESTAMP",
         }
-        defaults = dict(env.query(
-            "select column_name, column_default from information_schema.columns"
-            f" where table_schema = '{SOURCE_SCHEMA}' and table_name = 'lm_value'"
-            " and column_name in ('id', 'created_at')"
-        ))
+        defaults = dict(
+            env.query(
+                "select column_name, column_default from information_schema.columns"
+                f" where table_schema = '{SOURCE_SCHEMA}' and table_name = 'lm_value'"
+                " and column_name in ('id', 'created_at')"
+            )
+        )
         assert "nextval" in str(defaults["id"]) and "lm_value_id_seq" in str(defaults["id"])
         assert "current_timestamp" in str(defaults["created_at"]).lower()
     ids = sorted(row["id"] for row in env.registry().values())

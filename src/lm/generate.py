@@ -272,6 +272,12 @@ class DemoData:
     as_of: dt.datetime
     memory: _Memory = field(repr=False)
 
+    def __post_init__(self) -> None:
+        # one chunk per column: the same bytes for the same seed however the rows were assembled, and no
+        # empty leading chunk (pyarrow 26's CSV writer emits garbage for a table whose first batch is empty)
+        object.__setattr__(self, "call_history", self.call_history.combine_chunks())
+        object.__setattr__(self, "call_scores", self.call_scores.combine_chunks())
+
     @property
     def seed(self) -> int:
         return self.memory.seed
@@ -289,7 +295,7 @@ class DemoData:
         return self.memory.next_score_id
 
     @property
-    def pending_scores(self) -> int:
+    def pending_gradings(self) -> int:
         """Gradings that exist only after as_of (a later batch releases them)."""
         return self.memory.pending_scores.num_rows
 
@@ -357,7 +363,7 @@ def generate(
         pending_scores=CALL_SCORES_SCHEMA.empty_table(),
         pending_calls=CALL_HISTORY_SCHEMA.empty_table(),
     )
-    return _batch(empty, n_calls, seed, until=None)
+    return _batch(empty, n_calls, seed)
 
 
 def next_batch(previous: DemoData, n_calls: int, seed: int | None = None) -> DemoData:
@@ -371,7 +377,7 @@ def next_batch(previous: DemoData, n_calls: int, seed: int | None = None) -> Dem
     """
     if n_calls < 1:
         raise ValueError("n_calls must be >= 1 (use late_gradings for a batch without new calls)")
-    return _batch(previous.memory, n_calls, previous.seed if seed is None else seed, until=None)
+    return _batch(previous.memory, n_calls, previous.seed if seed is None else seed)
 
 
 def late_gradings(
@@ -437,7 +443,7 @@ def load(warehouse: Warehouse, schema: str, data: DemoData, replace: bool = True
             warehouse.execute(f"truncate table {target}" if warehouse.target.is_mysql else f"delete from {target}")
         elif rows.num_rows:
             _delete_keys(warehouse, target, key, rows.column(key).to_numpy())
-        written[table] = warehouse.load_arrow(schema, table, rows)
+        written[table] = warehouse.load_arrow(schema, table, rows.combine_chunks())
     return written
 
 
@@ -817,7 +823,7 @@ def _simulate(rng: np.random.Generator, memory: _Memory, n: int) -> _Calls:
     )
 
 
-def _batch(memory: _Memory, n: int, seed: int, until: dt.datetime | None) -> DemoData:
+def _batch(memory: _Memory, n: int, seed: int) -> DemoData:
     cfg = memory.config
     batch_no = memory.batch_no + 1
     rng = _rng(seed, batch_no, "calls")
@@ -842,7 +848,7 @@ def _batch(memory: _Memory, n: int, seed: int, until: dt.datetime | None) -> Dem
     duration = np.where(calls.status == 4, 0, duration)
     end_ts = calls.ts + duration
     row_ts = end_ts + rng.integers(0, 6, total)
-    as_of_ts = max(int(row_ts.max()) + 60, memory.as_of_ts) if until is None else _to_ts(until)
+    as_of_ts = max(int(row_ts.max()) + 60, memory.as_of_ts)  # the snapshot: a minute after the last call
 
     # transcripts arrive minutes after the call; those not there yet at as_of come in a later batch
     has_text = answered & (rng.random(total) < 0.8)

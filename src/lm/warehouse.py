@@ -220,8 +220,10 @@ class Warehouse:
         with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as handle:
             csv_path = handle.name
         try:
+            # One chunk per column: pyarrow 26 writes NUL bytes for an empty leading chunk without a header,
+            # which LOAD DATA silently reads as 0 (seen with concatenated tables).
             pacsv.write_csv(
-                data,
+                data.combine_chunks(),
                 csv_path,
                 write_options=pacsv.WriteOptions(include_header=False, quoting_style="needed"),
             )

@@ -1,0 +1,42 @@
+-- Guards the project's dbt.dateadd override on MySQL/MariaDB (dbt's stock dateadd() fails there) against
+-- DuckDB's behaviour: each datepart, negative amounts, and month-end clamping (Jan 31 + 1 month = Feb 29).
+{%- set checks = [
+    ['day', 1, '2024-02-01 10:00:00'],
+    ['month', 1, '2024-02-29 10:00:00'],
+    ['month', -2, '2023-11-30 10:00:00'],
+    ['year', 1, '2025-01-31 10:00:00'],
+    ['hour', -11, '2024-01-30 23:00:00'],
+    ['minute', 90, '2024-01-31 11:30:00'],
+    ['second', 3600, '2024-01-31 11:00:00'],
+    ['week', 1, '2024-02-07 10:00:00'],
+    ['quarter', 1, '2024-04-30 10:00:00'],
+] %}
+with cases as (
+    select cast('2024-01-31 10:00:00' as {{ lm_type_timestamp() }}) as started_at
+),
+
+results as (
+    {%- for check in checks %}
+    select
+        {{ loop.index }} as case_id,
+        '{{ check[0] }} {{ check[1] }}' as description,
+        {{ dbt.dateadd(check[0], check[1], 'started_at') }} as actual,
+        cast('{{ check[2] }}' as {{ lm_type_timestamp() }}) as expected
+    from cases
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        case_id,
+        description,
+        actual,
+        expected
+    from results
+    where {{ lm_is_distinct_from('actual', 'expected') }}
+)
+
+select * from final

@@ -1,0 +1,69 @@
+-- Guards lm_json_extract_number: a top-level JSON number (integer, negative, fraction, exponent) comes
+-- back as a double; a missing key, a JSON null, a numeric string, a boolean or an array gives NULL
+-- (MySQL's JSON_UNQUOTE would give the text 'null' and CAST would turn it into 0). Works on compact
+-- (DuckDB-style) and spaced (MySQL-style) text alike.
+{%- set keys = ['int_key', 'neg_key', 'frac_key', 'exp_key', 'text_key', 'null_key', 'bool_key', 'list_key', 'absent_key'] %}
+with documents as (
+    select
+        1 as document_id,
+        '{"int_key": 1, "neg_key": -4, "frac_key": 2.5, "exp_key": 1e3, "text_key": "3", "null_key": null, "bool_key": true, "list_key": [1]}' as json_text
+    union all
+    select
+        2,
+        '{"int_key":1,"neg_key":-4,"frac_key":2.5,"exp_key":1e3,"text_key":"3","null_key":null,"bool_key":true,"list_key":[1]}'
+),
+
+expectations as (
+    select 'int_key' as key_name, 1e0 as expected
+    union all
+    select 'neg_key', -4e0
+    union all
+    select 'frac_key', 2.5e0
+    union all
+    select 'exp_key', 1000e0
+    union all
+    select 'text_key', null
+    union all
+    select 'null_key', null
+    union all
+    select 'bool_key', null
+    union all
+    select 'list_key', null
+    union all
+    select 'absent_key', null
+),
+
+cases as (
+    select
+        documents.document_id,
+        documents.json_text,
+        expectations.key_name,
+        expectations.expected
+    from documents
+    cross join expectations
+),
+
+results as (
+    select
+        document_id,
+        key_name,
+        case
+            {%- for key in keys %}
+            when key_name = '{{ key }}' then {{ lm_json_extract_number('json_text', key) }}
+            {%- endfor %}
+        end as actual,
+        expected
+    from cases
+),
+
+final as (
+    select
+        document_id,
+        key_name,
+        actual,
+        expected
+    from results
+    where {{ lm_is_distinct_from('actual', 'expected') }}
+)
+
+select * from final

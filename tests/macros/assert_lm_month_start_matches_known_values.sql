@@ -1,0 +1,49 @@
+-- Guards lm_month_start: the first day of the month of a timestamp, as a date, for month ends, leap
+-- days and year starts, NULL in -> NULL out.
+with cases as (
+    select 1 as case_id, '2024-05-13 00:00:00' as input_text, '2024-05-01' as expected_text
+    union all
+    select 2, '2024-05-19 23:59:59.999999', '2024-05-01'
+    union all
+    select 3, '2023-01-01 12:30:00', '2023-01-01'
+    union all
+    select 4, '2024-03-01 09:00:00', '2024-03-01'
+    union all
+    select 5, '2024-01-03 18:45:00', '2024-01-01'
+    union all
+    select 6, '2024-12-31 01:00:00', '2024-12-01'
+    union all
+    select 7, '2024-02-29 13:00:00', '2024-02-01'
+    union all
+    select 8, null, null
+),
+
+typed_cases as (
+    select
+        case_id,
+        cast(input_text as {{ lm_type_timestamp() }}) as input_at,
+        cast(expected_text as {{ lm_type_date() }}) as expected
+    from cases
+),
+
+results as (
+    select
+        case_id,
+        input_at,
+        {{ lm_month_start('input_at') }} as actual,
+        expected
+    from typed_cases
+),
+
+final as (
+    select
+        case_id,
+        input_at,
+        actual,
+        expected
+    from results
+    where
+        {{ lm_is_distinct_from('actual', 'expected') }}
+)
+
+select * from final
