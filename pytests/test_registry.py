@@ -466,6 +466,9 @@ def test_failed_run_changes_nothing(env: RegistryEnv) -> None:
     # ...and so does a column the table manages itself.
     message = env.write_failing([101, 102, 103], ROWS_FIRST, reg_extra_column=True)
     assert "must return exactly the columns" in message and "[id]" in message
+    # A failure in the last statement (the run log insert) rolls back the upsert and the deletes too.
+    message = env.write_failing([101, 102], _with_label(ROWS_FIRST[:5], CHANGED_KEY, "high"), reg_batch_broken=True)
+    assert "high_water" in message.lower() or "source_high_water_at" in message.lower()
 
     assert env.registry() == before
     assert env.run_log_count() == log_rows

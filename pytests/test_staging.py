@@ -77,7 +77,7 @@ def built(lm_project: LmProject) -> LmProject:
         wh.load_arrow(lm_project.source_schema, "call_scores", scores)
     finally:
         wh.close()
-    lm_project.dbt("build", "--select", "path:models/staging", "path:tests/staging")
+    lm_project.dbt("build", "--select", "path:models/staging", "path:tests/staging", "--indirect-selection", "cautious")
     return lm_project
 
 

@@ -104,26 +104,34 @@ def _load_sources(target: Target, n_calls: int) -> None:
 
 
 def _statement_seconds(log_text: str) -> dict[str, float]:
-    """Seconds of each statement the lm_value model ran, from dbt's debug log of the last invocation."""
+    """Seconds of each statement the lm_value model ran, from the timestamps of dbt's debug log."""
     kinds = [
         ("temp table (model query)", re.compile(r"^\s*create temporary table", re.IGNORECASE)),
         ("upsert", re.compile(r"^\s*insert into \S+lm_value\S* \(", re.IGNORECASE)),
+        ("stale-row count", re.compile(r"^\s*select count\(\*\) as stale_rows", re.IGNORECASE)),
         ("delete stale rows", re.compile(r"^\s*delete", re.IGNORECASE)),
         ("run log", re.compile(r"^\s*insert into \S+lm_run_log", re.IGNORECASE)),
     ]
+    stamp = re.compile(r"(\d{2}):(\d{2}):(\d{2}\.\d+) \[debug\]")
     seconds: dict[str, float] = {}
+    started: float | None = None
     current: str | None = None
     for line in log_text.splitlines():
-        if current is None:
-            for label, pattern in kinds:
-                if pattern.search(line):
-                    current = label
-                    break
+        found = stamp.search(line)
+        if found and f"On {NODE}: " in line:
+            hours, minutes, secs = found.groups()
+            started, current = int(hours) * 3600 + int(minutes) * 60 + float(secs), None
             continue
-        status = re.search(r"SQL status: .* in ([0-9.]+) seconds", line)
-        if status:
-            seconds[current] = seconds.get(current, 0.0) + float(status.group(1))
-            current = None
+        if started is not None and current is None and not found:
+            current = next((label for label, pattern in kinds if pattern.search(line)), None)
+            if current is None and line.strip():
+                started = None
+            continue
+        if found and current is not None and started is not None and "SQL status" in line:
+            hours, minutes, secs = found.groups()
+            elapsed = int(hours) * 3600 + int(minutes) * 60 + float(secs) - started
+            seconds[current] = seconds.get(current, 0.0) + elapsed
+            started, current = None, None
     return seconds
 
 

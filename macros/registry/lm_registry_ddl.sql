@@ -139,8 +139,13 @@
     )
 {% endmacro %}
 
+{#
+    MySQL: a surrogate primary key, so that the table can be created on servers that require one
+    (sql_require_primary_key, common on managed MySQL 8).
+#}
 {% macro mysql__lm_run_log_create_sql(relation) %}
     create table if not exists {{ relation }} (
+        id                    bigint unsigned not null auto_increment,
         invocation_id         varchar(64)   not null,
         relation_name         varchar(255)  not null,
         run_started_at        datetime      not null,
@@ -153,6 +158,7 @@
         rows_written          bigint        not null,
         rows_deleted          bigint        not null,
         source_high_water_at  datetime      null,
+        primary key (id),
         key idx_lm_run_log_logged_at (logged_at)
     ) engine=InnoDB default charset=utf8mb4
 {% endmacro %}

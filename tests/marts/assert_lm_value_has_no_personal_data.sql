@@ -1,6 +1,8 @@
--- Guards: no personal data in lm_value: no value carries the call's phone number (with or without its
--- leading +), the caller key derived from it, or a transcript; feature_pack has no caller or transcript-text
--- keys. Reads the raw source on purpose: it is the personal data this test looks for.
+-- Guards: no personal data in lm_value: no JSON value (feature_pack) carries the call's phone number (with
+-- or without its leading +), the caller key derived from it, or the transcript text, and none has a
+-- caller or transcript-text key. Label values come from the dictionary's allowed labels or from vars
+-- (checked by assert_lm_value_conforms_to_dictionary). Reads the raw source on purpose: it is the
+-- personal data this test looks for.
 with
 
 calls as (
@@ -22,10 +24,9 @@ metric_values as (
     select
         history_id,
         metric_code,
-        {{ lm_concat(["coalesce(value_label, '')", "' '", "coalesce(cast(value_json as " ~ lm_type_string() ~ "), '')"]) }}
-        as value_text
+        cast(value_json as {{ lm_type_string() }}) as value_text
     from {{ ref('lm_value') }}
-    where value_label is not null or value_json is not null
+    where value_json is not null
 ),
 
 final as (

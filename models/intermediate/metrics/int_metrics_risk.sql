@@ -70,7 +70,7 @@ signals as (
         and coalesce(calls.await_sec >= params.complaint_long_wait_sec, false) as is_long_lost_wait,
         coalesce(calls.outcome = 'callback', false) as is_callback_agreed,
         coalesce(calls.is_target, false)
-        and coalesce(calls.outcome <> 'record', false)
+        and coalesce(calls.outcome <> 'record', true)
         and coalesce(refusal_reasons.is_clinic_side = 1, false) as is_clinic_side_loss,
         params.churn_points_refusal,
         params.churn_points_complaint,
