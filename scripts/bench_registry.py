@@ -146,6 +146,7 @@ def _run_step(target: Target, profiles_dir: Path, work_dir: Path, step: Step, *e
         "reg_bench_calls": step.calls,
         "reg_bench_metrics": step.metrics,
         "reg_bench_salt": step.salt,
+        "reg_hooks": False,
     }
     args = [
         "run",
@@ -178,7 +179,9 @@ def _run_step(target: Target, profiles_dir: Path, work_dir: Path, step: Step, *e
     finally:
         warehouse.close()
     statements = _statement_seconds(log_file.read_text())
+    other = node["execution_time"] - sum(statements.values())
     breakdown = ", ".join(f"{label} {seconds:.2f}s" for label, seconds in statements.items())
+    breakdown += f", other (introspection, counts, commit) {other:.2f}s"
     print(
         f"{step.label}: lm_value model {node['execution_time']:.2f}s ({breakdown});"
         f" rows written {log[0]}, deleted {log[1]}, table now {total} rows; whole dbt run {wall:.1f}s"

@@ -6,11 +6,12 @@
 
     Per run, in one transaction:
       1. the model's result goes to a temporary table (MySQL: primary key (history_id, metric_code));
-      2. upsert keyed on (history_id, metric_code): new rows inserted, existing rows updated in place
+      2. rows of calls in the scope whose (history_id, metric_code) the run did not produce are deleted
+         (a call moved to quarantine, a metric retired); rows of calls outside the scope are untouched;
+      3. upsert keyed on (history_id, metric_code): new rows inserted, existing rows updated in place
          (id and created_at kept; updated_at set only when a value changed);
-      3. rows of calls in the scope whose (history_id, metric_code) the run did not produce are deleted;
-         rows of calls outside the scope are untouched;
       4. one row is appended to lm_run_log (target.schema).
+    Steps 2 and 3 touch disjoint keys, so the table ends as "upsert, then delete what was not produced".
 
     Model config:
       scope_relation  (required) name of the model holding one row per history_id recomputed this run;
@@ -92,11 +93,16 @@
     {%- set rows_written = lm_registry_count(tmp_relation) -%}
     {%- set scope_calls = lm_registry_count(scope_relation) -%}
 
-    {#-- Upsert, then the stale rows of the calls in scope. --#}
+    {#--
+        Stale rows of the calls in scope, then the upsert. The two touch disjoint keys (the upsert only
+        the keys the run produced, the delete only the others), so the order does not change the result;
+        deleting first reads rows this transaction has not modified yet, which InnoDB serves from the
+        unique key alone (7.5 s instead of 1.6 s for 1.5M rows when counted after a 1.5M-row upsert).
+    --#}
+    {%- set rows_deleted = lm_registry_delete_stale(target_relation, tmp_relation, scope_relation) -%}
     {% call statement('lm_registry_upsert') -%}
         {{ lm_registry_upsert_sql(target_relation, tmp_relation, writable_columns) }}
     {%- endcall %}
-    {%- set rows_deleted = lm_registry_delete_stale(target_relation, tmp_relation, scope_relation) -%}
 
     {% call statement('lm_registry_run_log') -%}
         {{ lm_run_log_insert_sql(

@@ -1,8 +1,9 @@
 -- One row: every threshold and weight of the selected calc profile (var lm_calc_profile) as a column.
--- The parameter list is read from the seed itself, so a new parameter needs no change here.
+-- The parameter list is read from the seed itself, so a new parameter needs no change here. (Before the
+-- seed is loaded - e.g. when sqlfluff compiles on an empty schema - the list is empty.)
 {%- set profile_seed = ref('lm_calc_profiles') %}
 {%- set parameter_codes = [] %}
-{%- if execute %}
+{%- if execute and load_relation(profile_seed) is not none %}
     {%- set found = run_query(
         "select distinct calc_profile, parameter_code from " ~ profile_seed ~ " order by parameter_code"
     ) %}
@@ -29,9 +30,9 @@ profile_parameters as (
 
 final as (
     select
-        {%- for code in parameter_codes %}
-            max(case when parameter_code = '{{ code }}' then parameter_value end) as {{ code }},
-        {%- endfor %}
+        {% for code in parameter_codes -%}
+        max(case when parameter_code = '{{ code }}' then parameter_value end) as {{ code }},
+        {% endfor -%}
         max(calc_profile) as calc_profile
     from profile_parameters
 )

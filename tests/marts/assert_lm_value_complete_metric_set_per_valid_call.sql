@@ -13,9 +13,9 @@ produced as (
         lm_value.history_id,
         count(*) as metric_count
     from {{ ref('lm_value') }} as lm_value
-    inner join {{ ref('lm_metric_dictionary') }} as dictionary
-        on lm_value.metric_code = dictionary.metric_code
-    where dictionary.produced_by = 'dbt'
+    inner join {{ ref('lm_metric_dictionary') }} as metric_dictionary
+        on lm_value.metric_code = metric_dictionary.metric_code
+    where metric_dictionary.produced_by = 'dbt'
     group by lm_value.history_id
 ),
 

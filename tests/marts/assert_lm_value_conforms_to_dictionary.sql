@@ -39,7 +39,10 @@ checked as (
             when dictionary.value_type = 'numeric' and (
                 metric_values.value_label is not null or metric_values.value_json is not null
             ) then 'numeric metric with a label or json value'
-            when dictionary.value_type = 'numeric' and metric_values.value_numeric is null and dictionary.is_nullable = 0
+            when
+                dictionary.value_type = 'numeric'
+                and metric_values.value_numeric is null
+                and dictionary.is_nullable = 0
                 then 'numeric metric without a value'
             when dictionary.value_type = 'numeric' and (
                 metric_values.value_numeric < dictionary.min_value

@@ -5,7 +5,7 @@ counted as (
     select
         history_id,
         metric_code,
-        count(*) as row_count
+        count(*) as rows_per_key
     from {{ ref('lm_value') }}
     group by history_id, metric_code
 ),
@@ -14,9 +14,9 @@ final as (
     select
         history_id,
         metric_code,
-        row_count
+        rows_per_key
     from counted
-    where row_count > 1
+    where rows_per_key > 1
 )
 
 select * from final

@@ -3,6 +3,7 @@
 -- so that a dirty future timestamp cannot push the next run's cut-off past real changes). The lm_value
 -- materialization writes it to lm_run_log; the next run starts from its source_high_water_at.
 {%- set changed_since = lm_scoring_changed_since() %}
+{%- set changed_since_sql = 'cast(null as ' ~ lm_type_timestamp() ~ ')' if changed_since is none else changed_since %}
 
 with
 
@@ -26,13 +27,12 @@ scope as (
 final as (
     select
         '{{ "full" if changed_since is none else "incremental" }}' as scope_mode,
-        {{ "cast(null as " ~ lm_type_timestamp() ~ ")" if changed_since is none else changed_since }}
-        as changed_since_at,
+        {{ changed_since_sql }} as changed_since_at,
         case
-            when gradings_high_water.high_water_at is null
-                or calls_high_water.high_water_at >= gradings_high_water.high_water_at
-                then calls_high_water.high_water_at
-            else gradings_high_water.high_water_at
+            when calls_high_water.high_water_at >= coalesce(
+                gradings_high_water.high_water_at, calls_high_water.high_water_at
+            ) then calls_high_water.high_water_at
+            else coalesce(gradings_high_water.high_water_at, calls_high_water.high_water_at)
         end as source_high_water_at,
         scope.scope_calls,
         '{{ var("lm_version") }}' as lm_version,

@@ -4,8 +4,8 @@
 -- (minus var lm_lookback_hours, for late gradings and clock skew), the calls that start near or after
 -- the database clock (their quarantine depends on it), and every call of the same caller within
 -- var lm_caller_window_days of those (their caller-context features may change).
--- depends_on: {{ ref('stg_operatorbot__call_scores') }}
 {%- set changed_since = lm_scoring_changed_since() %}
+{%- set is_full = changed_since is none %}
 
 with
 
@@ -17,15 +17,6 @@ calls as (
         updated_at
     from {{ ref('stg_operatorbot__call_history') }}
 ),
-
-{% if changed_since is none -%}
-
-final as (
-    select history_id
-    from calls
-)
-
-{%- else -%}
 
 gradings as (
     select
@@ -41,7 +32,7 @@ changed_calls as (
         call_started_at
     from calls
     where
-        updated_at >= {{ changed_since }}
+        {{ 'true' if is_full else 'updated_at >= ' ~ changed_since }}
         or call_started_at >= {{ lm_add_interval(
             lm_now(), -(var('lm_future_tolerance_hours') + var('lm_lookback_hours')), 'hour'
         ) }}
@@ -55,7 +46,7 @@ regraded_calls as (
     from gradings
     inner join calls
         on gradings.history_id = calls.history_id
-    where gradings.graded_at >= {{ changed_since }}
+    where {{ 'false' if is_full else 'gradings.graded_at >= ' ~ changed_since }}
 ),
 
 changed as (
@@ -64,7 +55,7 @@ changed as (
         caller_key,
         call_started_at
     from changed_calls
-    union
+    union distinct
     select
         history_id,
         caller_key,
@@ -84,16 +75,15 @@ same_caller_neighbours as (
             and calls.call_started_at <= {{ lm_add_interval(
                 'changed.call_started_at', var('lm_caller_window_days'), 'day'
             ) }}
+    where {{ 'false' if is_full else 'true' }}
 ),
 
 final as (
     select history_id
     from changed
-    union
+    union distinct
     select history_id
     from same_caller_neighbours
 )
-
-{%- endif %}
 
 select * from final

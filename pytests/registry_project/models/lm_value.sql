@@ -5,11 +5,13 @@
         scope_relation='reg_scope',
         batch_relation='reg_batch',
         pre_hook=[{
-            'sql': 'create table if not exists {{ target.schema }}.reg_hook_log (rows_after_write bigint)',
+            'sql': 'create table if not exists {{ target.schema }}.reg_hook_log (rows_after_write bigint)'
+                if var('reg_hooks', true) else '',
             'transaction': false,
         }],
         post_hook=[
-            'insert into {{ target.schema }}.reg_hook_log (rows_after_write) select count(*) from {{ this }}',
+            'insert into {{ target.schema }}.reg_hook_log (rows_after_write) select count(*) from {{ this }}'
+                if var('reg_hooks', true) else '',
         ],
     )
 }}
