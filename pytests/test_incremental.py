@@ -406,7 +406,16 @@ def _tell(project: LmProject) -> Story:
                "path:tests/macros", expect_full=True)  # fmt: skip
     cum = data
 
-    # --- batch 1: new calls; two old calls get a same-caller neighbour -----------------------------------
+    # --- batches 1 and 2: another calc profile for one run, then back (first, so that the final comparison
+    # covers every incremental run after them) ---------------------------------------------------------
+    for name, profile in (("1 profile night_shift_v1", "night_shift_v1"), ("2 profile back to default_v1", None)):
+        delta = gen.next_batch(cum, BATCH_CALLS)
+        cum = gen.combine(cum, delta)
+        changed = source.apply(delta.call_history, delta.call_scores)
+        profile_vars = {"lm_calc_profile": profile} if profile else {}
+        teller.run(name, changed, expect_full=True, **profile_vars)
+
+    # --- batch 3: new calls; two old calls get a same-caller neighbour -----------------------------------
     clock = cum.as_of
     delta = gen.next_batch(cum, BATCH_CALLS * 2)
     cum = gen.combine(cum, delta)
@@ -462,9 +471,9 @@ def _tell(project: LmProject) -> Story:
         "m2": m2,
         "new_calls": delta.call_history.num_rows,
     }
-    teller.run("1 new calls", changed)
+    teller.run("3 new calls", changed)
 
-    # --- batch 2: late gradings (the generator's pending ones, and three old calls never graded) --------
+    # --- batch 4: late gradings (the generator's pending ones, and three old calls never graded) --------
     clock = cum.as_of
     first_new_call = cum.next_history_id
     delta = gen.next_batch(cum, BATCH_CALLS)
@@ -491,9 +500,9 @@ def _tell(project: LmProject) -> Story:
         "calls": {row["history_id"]: row["id"] for row in late},
         "generator_gradings_of_earlier_calls": len(late_for_earlier_calls),
     }
-    teller.run("2 late gradings", changed)
+    teller.run("4 late gradings", changed)
 
-    # --- batch 3: regradings (the generator's, and one booked call regraded as a refusal) ---------------
+    # --- batch 5: regradings (the generator's, and one booked call regraded as a refusal) ---------------
     clock = cum.as_of
     delta = gen.next_batch(cum, BATCH_CALLS)
     cum = gen.combine(cum, delta)
@@ -518,9 +527,9 @@ def _tell(project: LmProject) -> Story:
         "previous_grading": teller.snapshot.rows[(regrade_target.history_id, "conversion_score")].call_score_id,
         "generator_regradings": len(in_delta & graded_before),
     }
-    teller.run("3 regradings", changed)
+    teller.run("5 regradings", changed)
 
-    # --- batch 4: edits of old call rows, one of them quarantining its call ------------------------------
+    # --- batch 6: edits of old call rows, one of them quarantining its call ------------------------------
     clock = cum.as_of
     delta = gen.next_batch(cum, BATCH_CALLS)
     cum = gen.combine(cum, delta)
@@ -570,15 +579,7 @@ def _tell(project: LmProject) -> Story:
         "quarantined": to_quarantine.history_id,
         "quarantined_neighbour": valid_neighbour(to_quarantine),
     }
-    teller.run("4 edits", changed | edited)
-
-    # --- batches 5 and 6: another calc profile for one run, then back ---------------------------------
-    for name, profile in (("5 profile night_shift_v1", "night_shift_v1"), ("6 profile back to default_v1", None)):
-        delta = gen.next_batch(cum, BATCH_CALLS)
-        cum = gen.combine(cum, delta)
-        changed = source.apply(delta.call_history, delta.call_scores)
-        profile_vars = {"lm_calc_profile": profile} if profile else {}
-        teller.run(name, changed, expect_full=True, **profile_vars)
+    teller.run("6 edits", changed | edited)
 
     # --- batch 7: an audit regrades 3% of all gradings, with the usual new calls before it ---------------
     delta = gen.next_batch(cum, BATCH_CALLS)
@@ -681,7 +682,7 @@ def test_every_changed_call_is_in_scope_and_the_scope_stays_small(story: Story) 
 
 def test_a_new_call_recomputes_its_callers_older_calls(story: Story) -> None:
     checks = story.checks["neighbours"]
-    run = _run(story, "1 ")
+    run = _run(story, "3 ")
     x1, x2 = checks["x1"], checks["x2"]
     assert x1 in run.scope and x2 in run.scope
     assert x1 not in run.changed and x2 not in run.changed  # in scope as neighbours only
@@ -699,7 +700,7 @@ def test_a_new_call_recomputes_its_callers_older_calls(story: Story) -> None:
 
 
 def test_late_gradings_and_regradings_land_in_place(story: Story) -> None:
-    run = _run(story, "2 ")
+    run = _run(story, "4 ")
     for history_id, grading_id in story.checks["late_gradings"]["calls"].items():
         before, after = (
             run.before.rows[(history_id, "conversion_score")],
@@ -707,7 +708,7 @@ def test_late_gradings_and_regradings_land_in_place(story: Story) -> None:
         )
         assert before.call_score_id is None and after.call_score_id == grading_id
         assert after.value_numeric == Decimal(1) and after.id == before.id
-    run = _run(story, "3 ")
+    run = _run(story, "5 ")
     checks = story.checks["regradings"]
     before = run.before.rows[(checks["call"], "conversion_score")]
     after = run.after.rows[(checks["call"], "conversion_score")]
@@ -719,7 +720,7 @@ def test_late_gradings_and_regradings_land_in_place(story: Story) -> None:
 
 def test_edited_calls_are_recomputed_and_a_quarantined_call_loses_its_rows(story: Story) -> None:
     checks = story.checks["edits"]
-    run = _run(story, "4 ")
+    run = _run(story, "6 ")
     assert run.after.value(checks["to_missed"], "response_speed_score") == Decimal(0)
     assert run.after.value(checks["to_missed"], "talk_time_efficiency") == Decimal(0)
     pack = run.after.value(checks["longer"], "feature_pack")
@@ -737,7 +738,7 @@ def test_edited_calls_are_recomputed_and_a_quarantined_call_loses_its_rows(story
 
 
 def test_a_profile_switch_recomputes_every_call_and_back(story: Story) -> None:
-    night, back = _run(story, "5 "), _run(story, "6 ")
+    night, back = _run(story, "1 "), _run(story, "2 ")
     assert night.log["calc_profile"] == "night_shift_v1" and back.log["calc_profile"] == "default_v1"
     assert {night.after.value(h, "calc_profile") for h in night.after.calls()} == {"night_shift_v1"}
     assert {back.after.value(h, "calc_profile") for h in back.after.calls()} == {"default_v1"}

@@ -6,7 +6,8 @@ sequences) and prints how long the lm_value model took, with the time of each of
   1. 100k calls x 15 metrics = 1.5M rows upserted into an empty lm_value;
   2. 1.5k of those calls recomputed with every value changed (22.5k rows updated in place);
   3. 1.5k new calls (22.5k rows inserted into the 1.5M-row table);
-  4. 1.5k calls recomputed with one metric retired (21k rows unchanged, 1.5k stale rows deleted).
+  4. 1.5k calls recomputed with one metric retired (21k rows unchanged, 1.5k stale rows deleted);
+  5. --full-refresh over every call (the table is kept; 1.5k calls change back, 1.5k rows come back).
 
 Usage: .venv/bin/python scripts/bench_registry.py [--target mariadb|duckdb] [--calls 100000] [--batch 1500]
 MariaDB databases lm_reg_bench_src / lm_reg_bench (DuckDB: a temporary file) are dropped and recreated.
@@ -43,6 +44,7 @@ class Step:
     calls: int
     metrics: int
     salt: int
+    full_refresh: bool = False
 
 
 def _targets(duckdb_path: Path) -> dict[str, Target]:
@@ -135,7 +137,7 @@ def _statement_seconds(log_text: str) -> dict[str, float]:
     return seconds
 
 
-def _run_step(target: Target, profiles_dir: Path, work_dir: Path, step: Step, *extra: str) -> None:
+def _run_step(target: Target, profiles_dir: Path, work_dir: Path, step: Step) -> None:
     log_path = work_dir / "logs"
     log_file = log_path / "dbt.log"
     if log_file.exists():
@@ -159,7 +161,7 @@ def _run_step(target: Target, profiles_dir: Path, work_dir: Path, step: Step, *e
         "--quiet",
         "--vars", json.dumps(variables),
         "--select", "reg_scope", "reg_batch", "lm_value",
-        *extra,
+        *(["--full-refresh"] if step.full_refresh else []),
     ]  # fmt: skip
     started = time.perf_counter()
     result = dbtRunner().invoke(args)
@@ -207,6 +209,14 @@ def main() -> None:
             Step(f"2. {options.batch} existing calls, every value changed", middle, options.batch, METRICS, 1),
             Step(f"3. {options.batch} new calls", options.calls + 1, options.batch, METRICS, 0),
             Step(f"4. {options.batch} existing calls, one metric retired", middle, options.batch, METRICS - 1, 1),
+            Step(
+                f"5. --full-refresh, all {options.calls + options.batch} calls (all but {options.batch} unchanged)",
+                1,
+                options.calls + options.batch,
+                METRICS,
+                0,
+                full_refresh=True,
+            ),
         ]
         print(f"target {options.target}; lm_value in {SOURCE_SCHEMA}, run log in {TARGET_SCHEMA}")
         for step in steps:
