@@ -224,6 +224,13 @@ class Source:
         return max(stamp for stamp in stamps if stamp <= now)
 
 
+def _batch_calls(batch: gen.DemoData) -> set[int]:
+    """The calls a generator batch writes a call row or a grading for."""
+    return {int(h) for h in batch.call_history["history_id"].to_pylist()} | {
+        int(h) for h in batch.call_scores["history_id"].to_pylist()
+    }
+
+
 def _history_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=gen.CALL_HISTORY_SCHEMA)
 
@@ -297,6 +304,7 @@ class RunRecord:
     calls: int  # rows in call_history
     expected_high_water: dt.datetime
     seconds: float
+    dirty: bool = False  # batch 8: edits beyond the designed change detection (checked on their own)
 
 
 @dataclass
@@ -304,8 +312,10 @@ class Story:
     project: LmProject
     runs: list[RunRecord] = field(default_factory=list)
     checks: dict[str, Any] = field(default_factory=dict)  # the hand-made cases and what to expect of them
-    incremental: Snapshot | None = None
-    rebuilt: Snapshot | None = None
+    incremental: Snapshot | None = None  # after batches 1-7
+    rebuilt: Snapshot | None = None  # the full refresh after them
+    dirty_incremental: Snapshot | None = None  # after batch 8
+    dirty_rebuilt: Snapshot | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -324,7 +334,9 @@ class Storyteller:
         self.next_manual_grading += 1
         return self.next_manual_call, self.next_manual_grading
 
-    def run(self, name: str, changed: set[int], *args: str, expect_full: bool = False, **vars_: Any) -> RunRecord:
+    def run(
+        self, name: str, changed: set[int], *args: str, expect_full: bool = False, dirty: bool = False, **vars_: Any
+    ) -> RunRecord:
         started = time.perf_counter()
         command = args or ("run", "--select", "+lm_value")
         self.project.dbt(*command, vars_=vars_ or None)
@@ -345,6 +357,7 @@ class Storyteller:
             calls=int(self.project.query("select count(*) from {src}.call_history")[0][0]),
             expected_high_water=self.source.high_water(),
             seconds=seconds,
+            dirty=dirty,
         )
         if self.story.runs:  # the first build "changes" every call
             self.touched |= changed
@@ -353,11 +366,10 @@ class Storyteller:
         return record
 
     # -- candidates for the hand-made cases ------------------------------------------------------------
-    def quiet_calls(self, clock: dt.datetime, batch: gen.DemoData) -> list[Call]:
+    def quiet_calls(self, clock: dt.datetime, batch: gen.DemoData | None = None) -> list[Call]:
         """Valid calls 2-10 days old whose rows and gradings changed well before the lookback window and
         that ``batch`` does not touch."""
-        in_batch = {int(h) for h in batch.call_history["history_id"].to_pylist()}
-        in_batch |= {int(h) for h in batch.call_scores["history_id"].to_pylist()}
+        in_batch = _batch_calls(batch) if batch is not None else set()
         calls = self.source.calls()
         last_change = {h: call.updated_at for h, call in calls.items()}
         for grading in self.source.gradings():
@@ -507,7 +519,7 @@ def _tell(project: LmProject) -> Story:
     delta = gen.next_batch(cum, BATCH_CALLS)
     cum = gen.combine(cum, delta)
     graded_before = {g.history_id for g in source.gradings()}
-    in_delta = {int(h) for h in delta.call_scores["history_id"].to_pylist()}
+    in_delta = {int(h) for h in delta.call_scores["history_id"].to_pylist()}  # gradings only
     regrade_target = next(
         call
         for call in teller.quiet_calls(clock, delta)
@@ -592,11 +604,74 @@ def _tell(project: LmProject) -> Story:
 
     # --- the reference: a full refresh of the same table ----------------------------------------------
     story.incremental = teller.snapshot
-    rebuild = teller.run("full refresh", set(), "run", "--select", "+lm_value", "--full-refresh", expect_full=True)
-    story.rebuilt = rebuild.after
+    refresh = ("run", "--select", "+lm_value", "--full-refresh")
+    story.rebuilt = teller.run("full refresh after 7", set(), *refresh, expect_full=True).after
+
+    # --- batch 8: dirty edits the source contract allows ---------------------------------------------
+    cum = gen.combine(cum, audit)
+    _dirty_edits(teller, cum.as_of)
+    story.dirty_incremental = teller.snapshot
+    story.dirty_rebuilt = teller.run("full refresh after 8", set(), *refresh, expect_full=True).after
     story.timings["total"] = time.perf_counter() - started
     _print_runs(project, story)
     return story
+
+
+def _dirty_edits(teller: Storyteller, clock: dt.datetime) -> None:
+    """Batch 8: changes whose effect reaches calls that no timestamp of the new state points at.
+
+    - an old call's caller_number is corrected (it moves to another caller), and another old call's
+      call_started_at is moved 9 days back: the neighbours at the old caller / old time lose a neighbour;
+    - an old graded call gets a grading with NULL updated_at, another one a grading stamped (updated_at)
+      before its current latest but created now: neither becomes the latest, both change grading_count.
+    """
+    source, valid = teller.source, teller.snapshot.calls()
+    quiet, callers = teller.quiet_calls(clock), teller.callers()
+
+    def next_valid_call(call: Call) -> Call | None:
+        later = [
+            other
+            for other in callers[call.caller.strip()]
+            if other.history_id in valid and (other.started, other.history_id) > (call.started, call.history_id)
+        ]
+        return later[0] if later and later[0].started - call.started <= CALLER_WINDOW else None
+
+    movable = [call for call in quiet if next_valid_call(call) is not None]
+    moved_caller, moved_start = movable[0], next(c for c in movable[1:] if c.caller != movable[0].caller)
+    stamp = clock + dt.timedelta(hours=1)
+    source.edit(moved_caller.history_id, caller_number="+0009999001", updated_at=stamp)
+    source.edit(
+        moved_start.history_id,
+        call_started_at=moved_start.started - dt.timedelta(days=9),
+        updated_at=stamp + dt.timedelta(minutes=1),
+    )
+    latest: dict[int, Grading] = {}
+    for grading in source.gradings():
+        if grading.updated_at is not None and grading.updated_at <= clock:
+            current = latest.get(grading.history_id)
+            if current is None or (grading.updated_at, grading.id) > (current.updated_at, current.id):
+                latest[grading.history_id] = grading
+    touched = {moved_caller.history_id, moved_start.history_id}
+    graded = [call for call in quiet if call.history_id in latest and call.history_id not in touched]
+    null_stamped, back_dated = graded[0], graded[1]
+    _, null_id = teller.manual_ids()
+    _, back_id = teller.manual_ids()
+    rows = [
+        _grading_row(null_id, null_stamped.history_id, null_stamped.started.date(), "no_record", "4.00", stamp),
+        _grading_row(back_id, back_dated.history_id, back_dated.started.date(), "no_record", "4.00", stamp),
+    ]
+    rows[0]["updated_at"] = None
+    rows[1]["updated_at"] = latest[back_dated.history_id].updated_at - dt.timedelta(hours=1)
+    changed = source.apply(_history_table([]), _scores_table(rows)) | touched
+    teller.story.checks["dirty"] = {
+        "moved_caller": moved_caller.history_id,
+        "old_caller_neighbour": next_valid_call(moved_caller).history_id,
+        "moved_start": moved_start.history_id,
+        "old_time_neighbour": next_valid_call(moved_start).history_id,
+        "null_stamped_grading": null_stamped.history_id,
+        "back_dated_grading": back_dated.history_id,
+    }
+    teller.run("8 dirty edits", changed, dirty=True)
 
 
 def _print_runs(project: LmProject, story: Story) -> None:
@@ -627,15 +702,8 @@ def _incremental_runs(story: Story) -> Iterable[RunRecord]:
 
 
 # --------------------------------------------------------------------------------------------------------
-# The invariant
+# What every run must keep
 # --------------------------------------------------------------------------------------------------------
-def test_incremental_runs_give_the_same_table_as_a_full_refresh(story: Story) -> None:
-    assert story.incremental is not None and story.rebuilt is not None
-    assert len(story.rebuilt.rows) > 40_000  # ~3,300 valid calls x 15 metrics
-    difference = _differences(story.incremental, story.rebuilt)
-    assert difference == "", f"lm_value after incremental runs (first) != after --full-refresh (second):\n{difference}"
-
-
 def test_rows_are_never_duplicated(story: Story) -> None:
     for run in story.runs:
         assert run.after.duplicates == 0, run.name
@@ -665,6 +733,8 @@ def test_incremental_runs_leave_calls_outside_their_scope_untouched(story: Story
 def test_every_changed_call_is_in_scope_and_the_scope_stays_small(story: Story) -> None:
     for run in story.runs:
         assert run.log["scope_calls"] == len(run.scope), run.name
+        if run.dirty:
+            continue  # test_dirty_edits_reach_every_call_they_change
         known_changed = {h for h in run.changed if h in run.before.calls() or h in run.after.calls()}
         assert known_changed <= run.scope, (
             f"{run.name}: changed calls not in scope: {sorted(known_changed - run.scope)}"
@@ -676,8 +746,9 @@ def test_every_changed_call_is_in_scope_and_the_scope_stays_small(story: Story) 
                 f"{run.name}: {run.log['scope_calls']} calls in scope for {len(run.changed)} changed of {run.calls}"
             )
         assert run.log["source_high_water_at"] == run.expected_high_water, run.name
-    flags = [bool(run.log["is_full_refresh"]) for run in story.runs]
-    assert flags[-1] is True and not any(flags[1:-1]), flags  # the profile switches are not --full-refresh
+    # --full-refresh is logged as such; the first run and the profile switches are full without it
+    flags = {run.name: bool(run.log["is_full_refresh"]) for run in story.runs}
+    assert flags == {run.name: run.name.startswith("full refresh") for run in story.runs}
 
 
 def test_a_new_call_recomputes_its_callers_older_calls(story: Story) -> None:
@@ -742,3 +813,38 @@ def test_a_profile_switch_recomputes_every_call_and_back(story: Story) -> None:
     assert night.log["calc_profile"] == "night_shift_v1" and back.log["calc_profile"] == "default_v1"
     assert {night.after.value(h, "calc_profile") for h in night.after.calls()} == {"night_shift_v1"}
     assert {back.after.value(h, "calc_profile") for h in back.after.calls()} == {"default_v1"}
+
+
+# --------------------------------------------------------------------------------------------------------
+# The invariant
+# --------------------------------------------------------------------------------------------------------
+def test_incremental_runs_give_the_same_table_as_a_full_refresh(story: Story) -> None:
+    """Batches 1-7: new calls, late gradings, regradings, edits, a quarantine, a profile switch and back."""
+    assert story.incremental is not None and story.rebuilt is not None
+    assert len(story.rebuilt.rows) > 40_000  # ~3,400 valid calls x 15 metrics
+    difference = _differences(story.incremental, story.rebuilt)
+    assert difference == "", f"lm_value after incremental runs (first) != after --full-refresh (second):\n{difference}"
+
+
+def test_dirty_edits_reach_every_call_they_change(story: Story) -> None:
+    """Batch 8: the calls whose values a moved call or a non-latest grading changes are in the scope."""
+    checks, run = story.checks["dirty"], _run(story, "8 ")
+    wanted = {
+        "moved call (caller_number corrected)": checks["moved_caller"],
+        "its next call at the old caller": checks["old_caller_neighbour"],
+        "moved call (started 9 days earlier)": checks["moved_start"],
+        "its next call at the old time": checks["old_time_neighbour"],
+        "call given a grading with NULL updated_at": checks["null_stamped_grading"],
+        "call given a back-dated grading": checks["back_dated_grading"],
+    }
+    missing = {name: history_id for name, history_id in wanted.items() if history_id not in run.scope}
+    assert not missing, f"not in the scope of the incremental run: {missing}"
+
+
+def test_incremental_runs_give_the_same_table_as_a_full_refresh_after_dirty_edits(story: Story) -> None:
+    assert story.dirty_incremental is not None and story.dirty_rebuilt is not None
+    difference = _differences(story.dirty_incremental, story.dirty_rebuilt)
+    assert difference == "", (
+        f"lm_value after batch 8 (first) != after --full-refresh (second); batch 8: {story.checks['dirty']}\n"
+        f"{difference}"
+    )

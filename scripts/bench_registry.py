@@ -9,8 +9,9 @@ sequences) and prints how long the lm_value model took, with the time of each of
   4. 1.5k calls recomputed with one metric retired (21k rows unchanged, 1.5k stale rows deleted);
   5. --full-refresh over every call (the table is kept; 1.5k calls change back, 1.5k rows come back).
 
-Usage: .venv/bin/python scripts/bench_registry.py [--target mariadb|duckdb] [--calls 100000] [--batch 1500]
-MariaDB databases lm_reg_bench_src / lm_reg_bench (DuckDB: a temporary file) are dropped and recreated.
+Usage: .venv/bin/python scripts/bench_registry.py [--target mariadb|duckdb] [--calls 100000] [--batch 1500] [--keep]
+MariaDB databases lm_reg_bench_src / lm_reg_bench (DuckDB: a temporary file) are dropped and recreated, and
+dropped again at the end unless --keep.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ def main() -> None:
     parser.add_argument("--target", choices=["mariadb", "duckdb"], default="mariadb")
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_500)
+    parser.add_argument("--keep", action="store_true", help="keep the MariaDB benchmark databases afterwards")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lm_bench_registry_") as tmp:
@@ -221,6 +223,13 @@ def main() -> None:
         print(f"target {options.target}; lm_value in {SOURCE_SCHEMA}, run log in {TARGET_SCHEMA}")
         for step in steps:
             _run_step(target, work_dir, work_dir, step)
+        if target.is_mysql and not options.keep:
+            warehouse = Warehouse(target)
+            try:
+                for schema in (TARGET_SCHEMA, SOURCE_SCHEMA):
+                    warehouse.drop_schema(schema)
+            finally:
+                warehouse.close()
 
 
 if __name__ == "__main__":

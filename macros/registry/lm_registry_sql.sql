@@ -275,10 +275,11 @@
     MySQL/MariaDB: a multi-table DELETE with joins. `WHERE (..) IN (subquery)` runs as a dependent
     subquery row by row on MariaDB. The deleted table is named in full and not aliased: dbt-mysql connects
     without a default database and an aliased delete target fails with error 1046.
-    The stale rows are counted first with the same joins as a plain (non-locking) read that the unique key
-    uq_lm_value_history_metric covers, and the DELETE runs only when there is something to delete: on a
-    full refresh the DELETE would lock and visit every row of the scope for nothing (1.5M rows: 12 s
-    against 1.6 s for the count on MariaDB 10.11).
+    The stale rows are counted first with the same joins, as a plain (non-locking) read that the unique
+    key uq_lm_value_history_metric covers (EXPLAIN: "Using index"), and the DELETE runs only when there is
+    something to delete: on a full refresh it would lock and visit every row of the scope for nothing
+    (1.5M rows on MariaDB 10.11: about 2-4 s for the count, 12 s for a DELETE that deletes nothing).
+    MySQL 8 reads this the same way; no MariaDB-only syntax here.
 #}
 {% macro mysql__lm_registry_delete_stale(target_relation, tmp_relation, scope_relation) %}
     {%- set stale_rows = run_query(lm_registry_stale_rows_sql(target_relation, tmp_relation, scope_relation, 'count')) -%}

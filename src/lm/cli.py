@@ -102,6 +102,18 @@ def _count(wh: warehouse.Warehouse, schema: str, table: str, where: str = "") ->
     return int(rows[0][0])
 
 
+def _query_or_empty(wh: warehouse.Warehouse, sql: str) -> list[tuple]:
+    try:
+        return wh.query(sql)
+    except Exception:
+        return []
+
+
+def _count_distinct_calls(wh: warehouse.Warehouse, schema: str) -> int | None:
+    rows = _query_or_empty(wh, f"select count(distinct history_id) from {wh.qualify(schema, 'lm_value')}")
+    return int(rows[0][0]) if rows else None
+
+
 def print_summary(target: str | None) -> None:
     schema = warehouse.source_schema()
     with warehouse.connect(target) as wh:
@@ -112,8 +124,19 @@ def print_summary(target: str | None) -> None:
             ("staging", "stg_operatorbot__call_history", _count(wh, lm_schema, "stg_operatorbot__call_history")),
             ("staging", "stg_operatorbot__call_scores", _count(wh, lm_schema, "stg_operatorbot__call_scores")),
             ("intermediate", "int_calls_quarantined", _count(wh, lm_schema, "int_calls_quarantined")),
+            ("intermediate", "int_call_scores_orphaned", _count(wh, lm_schema, "int_call_scores_orphaned")),
             ("marts", f"{schema}.lm_value", _count(wh, schema, "lm_value")),
+            (
+                "marts",
+                f"{schema}.lm_value: calls scored",
+                _count_distinct_calls(wh, schema),
+            ),
         ]
+        reasons = _query_or_empty(
+            wh,
+            f"select quarantine_reason, count(*) from {wh.qualify(lm_schema, 'int_calls_quarantined')} "
+            "group by quarantine_reason order by 2 desc",
+        )
         target_name = wh.target.name
     table = Table(title=f"LM on target '{target_name}'")
     table.add_column("layer")
@@ -123,6 +146,8 @@ def print_summary(target: str | None) -> None:
         if count is not None:
             table.add_row(layer, name, f"{count:,}")
     console.print(table)
+    if reasons:
+        console.print("quarantined: " + ", ".join(f"{count:,} {reason}" for reason, count in reasons))
     results = dbt_results()
     if results:
         console.print("last dbt run: " + ", ".join(f"{n} {status}" for status, n in sorted(results.items())))

@@ -17,6 +17,8 @@ with bad_inputs as (
     union all
     select '99999999999999999999999', 0
     union all
+    select '{{ "9" * 70 }}.5', 0
+    union all
     select '9223372036854775808', 0
     union all
     select '9999.995', 0
