@@ -1,13 +1,19 @@
 {#-
     The cut-off of this scoring run, as a SQL timestamp expression, or none when every call must be
     recomputed. none when lm_last_high_water() says so (first run, --full-refresh, var lm_full_rebuild,
-    parse time), and when the last logged run used another lm_version or lm_calc_profile (a new version or
-    profile recomputes what it must: everything). Otherwise the last source high water minus
+    parse time), when lm_scored_calls is missing (see macros/registry/lm_scored_calls.sql), and when the
+    last logged run used another lm_version or lm_calc_profile (a new version or profile recomputes what it
+    must: everything). Otherwise the last source high water minus
     var lm_lookback_hours (late gradings, clock skew).
 -#}
 {% macro lm_scoring_changed_since() %}
     {%- set high_water = lm_last_high_water() -%}
     {%- if high_water == 'null' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not lm_scored_calls_exists() -%}
+        {{ log("lm: no lm_scored_calls yet (first run of this LM version on an existing lm_value); "
+               ~ "recomputing every call", info=true) }}
         {{ return(none) }}
     {%- endif -%}
     {%- set log_relation = lm_run_log_relation() -%}

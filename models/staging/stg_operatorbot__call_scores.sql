@@ -49,7 +49,10 @@ ranked as (
             partition by history_id
             order by case when updated_at is null then 1 else 0 end, updated_at desc, id desc
         ) as grading_rank,
-        count(*) over (partition by history_id) as grading_count
+        count(*) over (partition by history_id) as grading_count,
+        max(
+            case when updated_at is null or created_at > updated_at then created_at else updated_at end
+        ) over (partition by history_id) as gradings_changed_at
     from source
 ),
 
@@ -71,6 +74,7 @@ renamed as (
         cast(call_score as {{ lm_type_decimal(6, 2) }}) as call_score,
         nullif(lower(trim(scored_by)), '') as scored_by,
         cast(grading_count as {{ lm_type_int() }}) as grading_count,
+        gradings_changed_at,
         created_at,
         updated_at
     from ranked
@@ -95,6 +99,7 @@ final as (
         call_score,
         scored_by,
         grading_count,
+        gradings_changed_at,
         created_at,
         updated_at,
         coalesce(

@@ -3,9 +3,14 @@
 -- the calls whose call_history row or latest grading changed since the last run's source high water
 -- (minus var lm_lookback_hours, for late gradings and clock skew), the calls that start near or after
 -- the database clock (their quarantine depends on it), and every call of the same caller within
--- var lm_caller_window_days of those (their caller-context features may change).
+-- var lm_caller_window_days of those (their caller-context features may change) - around where each
+-- changed call is now and where it was when last scored (lm_scored_calls: an edited caller_number or
+-- call_started_at moves a call away from its old neighbours). A grading that changes without becoming
+-- the latest still changes the call (stg gradings_changed_at covers every grading of the call).
 {%- set changed_since = lm_scoring_changed_since() %}
 {%- set is_full = changed_since is none %}
+{%- set scored_calls = lm_scored_calls_relation() %}
+{%- set has_scored_calls = lm_scored_calls_exists() %}
 
 with
 
@@ -21,7 +26,7 @@ calls as (
 gradings as (
     select
         history_id,
-        coalesce(updated_at, created_at) as graded_at
+        gradings_changed_at as graded_at
     from {{ ref('stg_operatorbot__call_scores') }}
 ),
 
@@ -49,7 +54,32 @@ regraded_calls as (
     where {{ 'false' if is_full else 'gradings.graded_at >= ' ~ changed_since }}
 ),
 
+moved_from as (
+    {%- if has_scored_calls and not is_full %}
+    select
+        scored_calls.history_id,
+        scored_calls.caller_key,
+        scored_calls.call_started_at
+    from changed_calls
+    inner join {{ scored_calls }} as scored_calls
+        on changed_calls.history_id = scored_calls.history_id
+    {%- else %}
+    select
+        history_id,
+        caller_key,
+        call_started_at
+    from changed_calls
+    where false
+    {%- endif %}
+),
+
 changed as (
+    select
+        history_id,
+        caller_key,
+        call_started_at
+    from moved_from
+    union distinct
     select
         history_id,
         caller_key,
@@ -78,12 +108,22 @@ same_caller_neighbours as (
     where {{ 'false' if is_full else 'true' }}
 ),
 
-final as (
+scoped as (
     select history_id
     from changed
     union distinct
     select history_id
     from same_caller_neighbours
+),
+
+final as (
+    select
+        calls.history_id,
+        calls.caller_key,
+        calls.call_started_at
+    from scoped
+    inner join calls
+        on scoped.history_id = calls.history_id
 )
 
 select * from final
