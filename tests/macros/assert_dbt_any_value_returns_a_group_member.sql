@@ -1,6 +1,8 @@
 -- Guards the project's dbt.any_value override on MySQL/MariaDB (MariaDB 10.11 has no ANY_VALUE()): one
 -- row per group, and the value is one of the group's non-NULL values (or NULL when all are NULL).
 with items as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'same' as group_name, 5 as item_value
     union all
     select 'same', 5
@@ -12,6 +14,7 @@ with items as (
     select 'single', 7
     union all
     select 'all_null', null
+    -- noqa: enable=AL03,LT09
 ),
 
 picked as (
@@ -40,8 +43,8 @@ failures as (
         )
     union all
     select
-        'expected 4 groups',
-        count(*)
+        'expected 4 groups' as group_name,
+        count(*) as picked_value
     from picked
     having count(*) <> 4
 ),

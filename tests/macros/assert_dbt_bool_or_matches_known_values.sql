@@ -1,6 +1,8 @@
 -- Guards the project's dbt.bool_or override on MySQL/MariaDB (no BOOL_OR there): true when any row is
 -- true, false when all non-NULL rows are false, NULL when every row is NULL, like DuckDB's bool_or.
 with items as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'one_true' as group_name, 1 as flag_value
     union all
     select 'one_true', 0
@@ -18,9 +20,12 @@ with items as (
     select 'true_and_null', 1
     union all
     select 'all_null', null
+    -- noqa: enable=AL03,LT09
 ),
 
 expectations as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'one_true' as group_name, 1 as expected
     union all
     select 'all_false', 0
@@ -30,6 +35,7 @@ expectations as (
     select 'true_and_null', 1
     union all
     select 'all_null', null
+    -- noqa: enable=AL03,LT09
 ),
 
 aggregated as (

@@ -12,22 +12,25 @@
     ['year', '2024-01-01 00:00:00'],
 ] %}
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, cast('2024-05-19 13:47:21.750000' as {{ lm_type_timestamp() }}) as input_at
     union all
     select 2, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (
     {%- for check in checks %}
-    select
-        case_id,
-        '{{ check[0] }}' as datepart,
-        {{ dbt.date_trunc(check[0], 'input_at') }} as actual,
-        case when input_at is not null then cast('{{ check[1] }}' as {{ lm_type_timestamp() }}) end as expected
-    from cases
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            case_id,
+            '{{ check[0] }}' as datepart,
+            {{ dbt.date_trunc(check[0], 'input_at') }} as actual,
+            case when input_at is not null then cast('{{ check[1] }}' as {{ lm_type_timestamp() }}) end as expected
+        from cases
     {%- endfor %}
 ),
 

@@ -17,22 +17,22 @@ with cases as (
 
 results as (
     {%- for check in checks %}
-    select
-        {{ loop.index }} as case_id,
-        '{{ check[0] }} {{ check[1] }}' as description,
-        {{ dbt.dateadd(check[0], check[1], 'started_at') }} as actual,
-        cast('{{ check[2] }}' as {{ lm_type_timestamp() }}) as expected
-    from cases
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            {{ loop.index }} as case_id,
+            '{{ check[0] }} {{ check[1] }}' as check_name,
+            {{ dbt.dateadd(check[0], check[1], 'started_at') }} as actual,
+            cast('{{ check[2] }}' as {{ lm_type_timestamp() }}) as expected
+        from cases
     {%- endfor %}
 ),
 
 final as (
     select
         case_id,
-        description,
+        check_name,
         actual,
         expected
     from results

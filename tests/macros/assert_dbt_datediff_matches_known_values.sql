@@ -4,6 +4,8 @@
 -- truncated toward zero, negative spans, NULL in -> NULL out.
 {%- set parts = ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] %}
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select
         1 as case_id,
         '2024-01-01 23:59:00' as first_text,
@@ -24,6 +26,7 @@ with cases as (
     select 4, '2024-01-01 10:00:00', '2024-01-08 09:00:00', 601200, 10020, 167, 7, 1, 0, 0, 0
     union all
     select 5, null, '2024-01-08 09:00:00', null, null, null, null, null, null, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (
@@ -32,22 +35,22 @@ typed_cases as (
         cast(first_text as {{ lm_type_timestamp() }}) as first_at,
         cast(second_text as {{ lm_type_timestamp() }}) as second_at,
         {%- for part in parts %}
-        expected_{{ part }}{% if not loop.last %},{% endif %}
+            expected_{{ part }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from cases
 ),
 
 results as (
     {%- for part in parts %}
-    select
-        case_id,
-        '{{ part }}' as datepart,
-        {{ dbt.datediff('first_at', 'second_at', part) }} as actual,
-        expected_{{ part }} as expected
-    from typed_cases
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            case_id,
+            '{{ part }}' as datepart,
+            {{ dbt.datediff('first_at', 'second_at', part) }} as actual,
+            expected_{{ part }} as expected
+        from typed_cases
     {%- endfor %}
 ),
 

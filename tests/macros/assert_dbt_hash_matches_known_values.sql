@@ -2,9 +2,19 @@
 -- rejects): lowercase hex MD5 of the value's text, for strings and integers, identical on both engines;
 -- NULL stays NULL. Reference digests from Python hashlib.
 with cases as (
-    select 1 as case_id, 'abc' as text_value, 123 as integer_value, '900150983cd24fb0d6963f7d28e17f72' as expected_text_hash, '202cb962ac59075b964b07152d234b70' as expected_integer_hash
+    select
+        1 as case_id,
+        'abc' as text_value,
+        123 as integer_value,
+        '900150983cd24fb0d6963f7d28e17f72' as expected_text_hash,
+        '202cb962ac59075b964b07152d234b70' as expected_integer_hash
     union all
-    select 2, null, null, null, null
+    select
+        2 as case_id,
+        null as text_value,
+        null as integer_value,
+        null as expected_text_hash,
+        null as expected_integer_hash
 ),
 
 results as (

@@ -8,14 +8,14 @@
 ] %}
 with results as (
     {%- for check in checks %}
-    select
-        {{ loop.index }} as case_id,
-        '{{ check[0] }}' as datepart,
-        {{ dbt.last_day("cast('" ~ check[1] ~ "' as " ~ lm_type_date() ~ ")", check[0]) }} as actual,
-        cast('{{ check[2] }}' as {{ lm_type_date() }}) as expected
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            {{ loop.index }} as case_id,
+            '{{ check[0] }}' as datepart,
+            {{ dbt.last_day("cast('" ~ check[1] ~ "' as " ~ lm_type_date() ~ ")", check[0]) }} as actual,
+            cast('{{ check[2] }}' as {{ lm_type_date() }}) as expected
     {%- endfor %}
 ),
 

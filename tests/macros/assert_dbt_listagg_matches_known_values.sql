@@ -2,6 +2,8 @@
 -- delimiter in the given order, NULL values skipped, NULL for a group of NULLs; same text as DuckDB's
 -- string_agg. Compared byte for byte.
 with items as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'abc' as group_name, 'b' as item_value
     union all
     select 'abc', 'a'
@@ -13,14 +15,18 @@ with items as (
     select 'with_null', null
     union all
     select 'all_null', null
+    -- noqa: enable=AL03,LT09
 ),
 
 expectations as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'abc' as group_name, 'a, b, c' as expected_ascending, 'c|b|a' as expected_descending
     union all
     select 'with_null', 'x', 'x'
     union all
     select 'all_null', null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 aggregated as (

@@ -2,6 +2,8 @@
 -- gives NULL for every numeric and date type instead of MySQL's 0 or DuckDB's conversion error, and
 -- good text gives the value; types named by dbt's own type macros.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select
         1 as case_id,
         '12345678901' as bigint_text,
@@ -21,9 +23,12 @@ with cases as (
     union all
     select 3, '12.5', '1e3', '', '', '2024-02-29T10:11:12', '4.2', null, null, null, null, null, null
     union all
-    select 4, '', ' -0.0000005 ', ' -2.5e1 ', ' 2024-12-31 ', '2024-12-31', ' -7 ', null, '-0.000001', -25e0, '2024-12-31', '2024-12-31 00:00:00', -7
+    select
+        4, '', ' -0.0000005 ', ' -2.5e1 ', ' 2024-12-31 ', '2024-12-31', ' -7 ',
+        null, '-0.000001', -25e0, '2024-12-31', '2024-12-31 00:00:00', -7
     union all
     select 5, null, null, null, null, null, null, null, null, null, null, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

@@ -2,6 +2,8 @@
 -- amounts taken from a column, across a leap day and a year boundary; a date input gives a timestamp at
 -- midnight plus the amount; a fractional amount is rounded half away from zero (2.5 -> 3) on both.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select
         1 as case_id,
         '2024-02-28 23:30:00' as start_text,
@@ -22,6 +24,7 @@ with cases as (
     select 4, '2024-02-28 23:30:00', null, null, null, null, null
     union all
     select 5, null, 1, null, null, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (
@@ -57,24 +60,26 @@ literal_results as (
         cast('2024-01-01 13:00:00' as {{ lm_type_timestamp() }}) as expected
     union all
     select
-        102,
-        {{ lm_add_interval("cast('2024-01-01 10:00:00' as " ~ lm_type_timestamp() ~ ")", -1, 'day') }},
-        cast('2023-12-31 10:00:00' as {{ lm_type_timestamp() }})
+        102 as case_id,
+        {{ lm_add_interval("cast('2024-01-01 10:00:00' as " ~ lm_type_timestamp() ~ ")", -1, 'day') }} as actual,
+        cast('2023-12-31 10:00:00' as {{ lm_type_timestamp() }}) as expected
     union all
     select
-        103,
-        {{ lm_add_interval("cast('2024-01-31' as " ~ lm_type_date() ~ ")", 1, 'day') }},
-        cast('2024-02-01 00:00:00' as {{ lm_type_timestamp() }})
+        103 as case_id,
+        {{ lm_add_interval("cast('2024-01-31' as " ~ lm_type_date() ~ ")", 1, 'day') }} as actual,
+        cast('2024-02-01 00:00:00' as {{ lm_type_timestamp() }}) as expected
     union all
     select
-        104,
-        {{ lm_add_interval("cast('2024-12-31' as " ~ lm_type_date() ~ ")", 90, 'minute') }},
-        cast('2024-12-31 01:30:00' as {{ lm_type_timestamp() }})
+        104 as case_id,
+        {{ lm_add_interval("cast('2024-12-31' as " ~ lm_type_date() ~ ")", 90, 'minute') }} as actual,
+        cast('2024-12-31 01:30:00' as {{ lm_type_timestamp() }}) as expected
     union all
     select
-        105,
-        {{ lm_add_interval("cast('2024-01-01 10:00:00.250000' as " ~ lm_type_timestamp() ~ ")", 1, 'second') }},
-        cast('2024-01-01 10:00:01.250000' as {{ lm_type_timestamp() }})
+        105 as case_id,
+        {{ lm_add_interval(
+            "cast('2024-01-01 10:00:00.250000' as " ~ lm_type_timestamp() ~ ")", 1, 'second'
+        ) }} as actual,
+        cast('2024-01-01 10:00:01.250000' as {{ lm_type_timestamp() }}) as expected
 ),
 
 final as (
@@ -85,19 +90,31 @@ final as (
     from column_results
     where {{ lm_is_distinct_from('actual_plus_seconds', 'expected_plus_seconds') }}
     union all
-    select case_id + 10, actual_plus_minutes, expected_plus_minutes
+    select
+        case_id + 10 as case_id,
+        actual_plus_minutes as actual,
+        expected_plus_minutes as expected
     from column_results
     where {{ lm_is_distinct_from('actual_plus_minutes', 'expected_plus_minutes') }}
     union all
-    select case_id + 20, actual_plus_hours, expected_plus_hours
+    select
+        case_id + 20 as case_id,
+        actual_plus_hours as actual,
+        expected_plus_hours as expected
     from column_results
     where {{ lm_is_distinct_from('actual_plus_hours', 'expected_plus_hours') }}
     union all
-    select case_id + 30, actual_plus_days, expected_plus_days
+    select
+        case_id + 30 as case_id,
+        actual_plus_days as actual,
+        expected_plus_days as expected
     from column_results
     where {{ lm_is_distinct_from('actual_plus_days', 'expected_plus_days') }}
     union all
-    select case_id, actual, expected
+    select
+        case_id,
+        actual,
+        expected
     from literal_results
     where {{ lm_is_distinct_from('actual', 'expected') }}
 )

@@ -2,6 +2,8 @@
 -- NULLs and would return the bound); a NULL bound means no bound on that side (MySQL's GREATEST/LEAST
 -- would return NULL); works for integers and decimals.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '5' as value_text, '0' as low_text, '10' as high_text, '5' as expected_text
     union all
     select 2, '-1', '0', '10', '0'
@@ -27,6 +29,7 @@ with cases as (
     select 12, '1.25', '0', '1', '1'
     union all
     select 13, '-0.01', '0', '1', '0'
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (
@@ -47,9 +50,11 @@ results as (
     from typed_cases
     union all
     select
-        100 + case_id,
-        {{ lm_clamp('cast(input_value * 10000 as ' ~ lm_type_int() ~ ')', 'low_value * 10000', 'high_value * 10000') }},
-        expected * 10000
+        100 + case_id as case_id,
+        {{ lm_clamp(
+            'cast(input_value * 10000 as ' ~ lm_type_int() ~ ')', 'low_value * 10000', 'high_value * 10000'
+        ) }} as actual,
+        expected * 10000 as expected
     from typed_cases
 ),
 

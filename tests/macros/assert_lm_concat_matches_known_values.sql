@@ -3,6 +3,8 @@
 -- DuckDB's concat() would skip the NULL). Compared byte for byte (trailing spaces count). Returns the
 -- mismatching cases.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select
         1 as case_id,
         'a' as part_text,
@@ -21,6 +23,7 @@ with cases as (
     select 5, '', 0, '2024-12-31', '-0.25', '02024-12-31-0.25', ''
     union all
     select 6, 'приём ', -3, '2024-01-01', '10.00', 'приём -32024-01-0110.00', 'приём '
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (

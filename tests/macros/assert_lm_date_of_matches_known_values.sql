@@ -1,6 +1,8 @@
 -- Guards lm_date_of: the calendar date of a timestamp, never rounded up to the next day from
 -- 23:59:59.999999, across leap days and year ends, NULL in -> NULL out.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-05-13 00:00:00' as input_text, '2024-05-13' as expected_text
     union all
     select 2, '2024-05-19 23:59:59.999999', '2024-05-19'
@@ -16,6 +18,7 @@ with cases as (
     select 7, '2024-02-29 13:00:00', '2024-02-29'
     union all
     select 8, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (

@@ -1,6 +1,8 @@
 -- Guards lm_days_between: calendar days between the dates of two timestamps (23:59 -> 00:01 the next day
 -- is 1, not 0 elapsed days), signed, across a leap year; also accepts dates; NULL in -> NULL out.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-01-01 23:59:00' as start_text, '2024-01-02 00:01:00' as end_text, 1 as expected
     union all
     select 2, '2024-01-02 00:01:00', '2024-01-01 23:59:00', -1
@@ -12,6 +14,7 @@ with cases as (
     select 5, '2024-05-05 00:00:00', '2024-05-05 23:59:59', 0
     union all
     select 6, null, '2024-01-01 00:00:00', null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (

@@ -2,6 +2,8 @@
 -- NULL vs NULL is not distinct, NULL vs a value is, and the result is never NULL (a plain `<>` would
 -- give NULL and hide failures). Returns the cases whose result differs from the truth table.
 with integer_cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, 1 as left_value, 1 as right_value, 0 as expected_distinct
     union all
     select 2, 1, 2, 1
@@ -13,9 +15,12 @@ with integer_cases as (
     select 5, null, null, 0
     union all
     select 6, 0, null, 1
+    -- noqa: enable=AL03,LT09
 ),
 
 text_cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 11 as case_id, 'a' as left_value, 'a' as right_value, 0 as expected_distinct
     union all
     select 12, 'a', 'b', 1
@@ -23,6 +28,7 @@ text_cases as (
     select 13, '', null, 1
     union all
     select 14, null, null, 0
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

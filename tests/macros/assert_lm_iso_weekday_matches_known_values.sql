@@ -1,6 +1,8 @@
 -- Guards lm_iso_weekday: ISO weekday 1 = Monday .. 7 = Sunday (not MySQL's DAYOFWEEK, 1 = Sunday, nor
 -- its WEEKDAY, 0 = Monday), for timestamps and for dates, NULL in -> NULL out.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-05-13 00:00:00' as input_text, 1 as expected
     union all
     select 2, '2024-05-19 23:59:59.999999', 7
@@ -16,6 +18,7 @@ with cases as (
     select 7, '2024-02-29 13:00:00', 4
     union all
     select 8, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (

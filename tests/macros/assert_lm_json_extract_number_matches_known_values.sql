@@ -2,18 +2,30 @@
 -- back as a double; a missing key, a JSON null, a numeric string, a boolean or an array gives NULL
 -- (MySQL's JSON_UNQUOTE would give the text 'null' and CAST would turn it into 0). Works on compact
 -- (DuckDB-style) and spaced (MySQL-style) text alike.
-{%- set keys = ['int_key', 'neg_key', 'frac_key', 'exp_key', 'text_key', 'null_key', 'bool_key', 'list_key', 'absent_key'] %}
+{%- set keys = [
+    'int_key', 'neg_key', 'frac_key', 'exp_key', 'text_key', 'null_key', 'bool_key', 'list_key', 'absent_key',
+] %}
+{%- set spaced_document = (
+    '{"int_key": 1, "neg_key": -4, "frac_key": 2.5, "exp_key": 1e3, '
+    ~ '"text_key": "3", "null_key": null, "bool_key": true, "list_key": [1]}'
+) %}
+{%- set compact_document = (
+    '{"int_key":1,"neg_key":-4,"frac_key":2.5,"exp_key":1e3,'
+    ~ '"text_key":"3","null_key":null,"bool_key":true,"list_key":[1]}'
+) %}
 with documents as (
     select
         1 as document_id,
-        '{"int_key": 1, "neg_key": -4, "frac_key": 2.5, "exp_key": 1e3, "text_key": "3", "null_key": null, "bool_key": true, "list_key": [1]}' as json_text
+        '{{ spaced_document }}' as json_text
     union all
     select
-        2,
-        '{"int_key":1,"neg_key":-4,"frac_key":2.5,"exp_key":1e3,"text_key":"3","null_key":null,"bool_key":true,"list_key":[1]}'
+        2 as document_id,
+        '{{ compact_document }}' as json_text
 ),
 
 expectations as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'int_key' as key_name, 1e0 as expected
     union all
     select 'neg_key', -4e0
@@ -31,6 +43,7 @@ expectations as (
     select 'list_key', null
     union all
     select 'absent_key', null
+    -- noqa: enable=AL03,LT09
 ),
 
 cases as (
@@ -49,7 +62,7 @@ results as (
         key_name,
         case
             {%- for key in keys %}
-            when key_name = '{{ key }}' then {{ lm_json_extract_number('json_text', key) }}
+                when key_name = '{{ key }}' then {{ lm_json_extract_number('json_text', key) }}
             {%- endfor %}
         end as actual,
         expected

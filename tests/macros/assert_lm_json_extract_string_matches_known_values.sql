@@ -8,11 +8,13 @@ with documents as (
         '{"text_key": "site", "unicode_key": "приём", "empty_key": "", "null_key": null, "number_key": 5}' as json_text
     union all
     select
-        2,
-        '{"text_key":"site","unicode_key":"приём","empty_key":"","null_key":null,"number_key":5}'
+        2 as document_id,
+        '{"text_key":"site","unicode_key":"приём","empty_key":"","null_key":null,"number_key":5}' as json_text
 ),
 
 expectations as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'text_key' as key_name, 'site' as expected
     union all
     select 'unicode_key', 'приём'
@@ -24,6 +26,7 @@ expectations as (
     select 'number_key', '5'
     union all
     select 'absent_key', null
+    -- noqa: enable=AL03,LT09
 ),
 
 cases as (
@@ -42,7 +45,7 @@ results as (
         key_name,
         case
             {%- for key in keys %}
-            when key_name = '{{ key }}' then {{ lm_json_extract_string('json_text', key) }}
+                when key_name = '{{ key }}' then {{ lm_json_extract_string('json_text', key) }}
             {%- endfor %}
         end as actual,
         expected

@@ -3,6 +3,8 @@
 -- SQL NULL kept as a JSON null (the key is present, extracting gives NULL), keys in the given order, and
 -- an empty pair list gives '{}'. The text itself is never compared: whitespace differs between engines.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select
         1 as case_id,
         42 as count_value,
@@ -15,6 +17,7 @@ with cases as (
     select 3, 0, '-3.10', 'приём', 0e0
     union all
     select 4, null, null, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (
@@ -80,11 +83,17 @@ failures as (
         or {{ lm_is_distinct_from('score_back is null', 'score_value is null') }}
         or abs(score_back - score_value) > 1e-15
         or missing_back is not null
-        or not (0 < count_at and count_at < ratio_at and ratio_at < label_at and label_at < missing_at and missing_at < score_at)
+        or not (
+            0 < count_at
+            and count_at < ratio_at
+            and ratio_at < label_at
+            and label_at < missing_at
+            and missing_at < score_at
+        )
     union all
     select
-        0,
-        {{ lm_json_object([]) }}
+        0 as case_id,
+        {{ lm_json_object([]) }} as json_text
     from cases
     where case_id = 1 and {{ lm_text_is_distinct_from(lm_json_object([]), "'{}'") }}
 ),

@@ -7,6 +7,8 @@
 -- conversion error (it would fail this test), and there is no warning list to read.
 {%- set probe_sql %}
 with bad_inputs as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 'abc' as input_text, 0 as zero_value
     union all
     select '', 0
@@ -34,6 +36,7 @@ with bad_inputs as (
     select '{"a": null}', 0
     union all
     select null, null
+    -- noqa: enable=AL03,LT09
 )
 
 select

@@ -2,6 +2,8 @@
 -- hashlib), identical on both engines for non-ASCII text; NULL stays NULL. Compared byte for byte, so an
 -- uppercase digest fails on MariaDB's case-insensitive collation too.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '' as input_text, 'd41d8cd98f00b204e9800998ecf8427e' as expected
     union all
     select 2, 'abc', '900150983cd24fb0d6963f7d28e17f72'
@@ -11,6 +13,7 @@ with cases as (
     select 4, 'приём', '8c35ecd3e791adae9d06b9a99d16ad22'
     union all
     select 5, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

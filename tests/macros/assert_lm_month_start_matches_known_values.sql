@@ -1,6 +1,8 @@
 -- Guards lm_month_start: the first day of the month of a timestamp, as a date, for month ends, leap
 -- days and year starts, NULL in -> NULL out.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-05-13 00:00:00' as input_text, '2024-05-01' as expected_text
     union all
     select 2, '2024-05-19 23:59:59.999999', '2024-05-01'
@@ -16,6 +18,7 @@ with cases as (
     select 7, '2024-02-29 13:00:00', '2024-02-01'
     union all
     select 8, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (

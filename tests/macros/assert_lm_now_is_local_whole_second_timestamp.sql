@@ -31,8 +31,8 @@ failures as (
     where seconds_since_render is null or seconds_since_render < -5 or seconds_since_render > 120
     union all
     select
-        'has a fraction of a second',
-        {{ lm_seconds_between('now_rebuilt_from_whole_seconds', 'now_at') }}
+        'has a fraction of a second' as failure,
+        {{ lm_seconds_between('now_rebuilt_from_whole_seconds', 'now_at') }} as detail
     from measured
     where {{ lm_is_distinct_from('now_at', 'now_rebuilt_from_whole_seconds') }}
 ),

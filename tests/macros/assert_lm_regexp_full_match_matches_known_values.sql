@@ -2,6 +2,8 @@
 -- newline is not ignored (MySQL's and MariaDB's `$` match before one), alternation is grouped ('x|y' must
 -- not match 'xz'), case-sensitive, NULL in -> NULL out. Returns the cases whose 1/0/NULL result is wrong.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '12' as input_text, '[0-9]+' as pattern, 1 as expected
     union all
     select 2, '12a', '[0-9]+', 0
@@ -25,6 +27,7 @@ with cases as (
     select 11, 'жук', '...', 1
     union all
     select 12, null, '.*', null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

@@ -2,6 +2,8 @@
 -- every engine (MySQL/MariaDB would follow the case-insensitive collation), UTF-8 aware, patterns taken
 -- from a column, NULL in -> NULL out. Returns the cases whose 1/0/NULL result is wrong.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, 'abc' as input_text, 'b' as pattern, 1 as expected
     union all
     select 2, 'Abc', 'abc', 0
@@ -33,6 +35,7 @@ with cases as (
     select 15, null, 'a', null
     union all
     select 16, 'a', null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

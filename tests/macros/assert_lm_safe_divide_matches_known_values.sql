@@ -2,6 +2,8 @@
 -- division), NULL for a zero (integer, decimal or float) or NULL denominator, NULL for a NULL numerator,
 -- signs kept. Compared with a relative tolerance of 1e-12; NULL must match NULL exactly.
 with integer_cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, 1 as numerator, 3 as denominator, 0.3333333333333333e0 as expected
     union all
     select 2, -7, 2, -3.5e0
@@ -15,22 +17,29 @@ with integer_cases as (
     select 6, 2, null, null
     union all
     select 7, 0, 5, 0e0
+    -- noqa: enable=AL03,LT09
 ),
 
 decimal_cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 11 as case_id, '7.5' as numerator_text, '2.5' as denominator_text, 3e0 as expected
     union all
     select 12, '1', '0.00', null
     union all
     select 13, '2', '3', 0.6666666666666666e0
+    -- noqa: enable=AL03,LT09
 ),
 
 float_cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 21 as case_id, 1e0 as numerator, 0e0 as denominator, null as expected
     union all
     select 22, 1e0, -0e0, null
     union all
     select 23, 1e0, 4e0, 0.25e0
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

@@ -2,6 +2,8 @@
 -- (0.9 s -> 1.1 s is 0, not the 1 that counting second boundaries would give), across midnight and
 -- leap days; NULL in -> NULL out.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-01-01 00:00:00' as start_text, '2024-01-01 00:01:30' as end_text, 90 as expected
     union all
     select 2, '2024-01-01 00:01:30', '2024-01-01 00:00:00', -90
@@ -21,6 +23,7 @@ with cases as (
     select 9, null, '2024-01-01 00:00:00', null
     union all
     select 10, '2024-01-01 00:00:00', null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (

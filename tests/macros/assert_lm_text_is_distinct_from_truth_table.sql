@@ -2,6 +2,8 @@
 -- and accents count even under MySQL/MariaDB's case- and pad-insensitive collations; NULL vs NULL is not
 -- distinct, NULL vs text is; never NULL. Returns the cases whose result differs from the truth table.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, 'a' as left_text, 'a' as right_text, 0 as expected_distinct
     union all
     select 2, 'a', 'A', 1
@@ -17,6 +19,7 @@ with cases as (
     select 7, null, null, 0
     union all
     select 8, '', null, 1
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

@@ -1,6 +1,8 @@
 -- Guards lm_try_cast_date: YYYY-MM-DD text of a day that exists becomes a date; impossible days
 -- (2023-02-29, 2024-04-31), other layouts and garbage become NULL without an error or a MySQL warning.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-02-29' as input_text, '2024-02-29' as expected_text
     union all
     select 2, ' 2024-12-31 ', '2024-12-31'
@@ -26,6 +28,7 @@ with cases as (
     select 12, '', null
     union all
     select 13, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

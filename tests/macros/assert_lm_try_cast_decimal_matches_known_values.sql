@@ -3,6 +3,8 @@
 -- integer digits after rounding, becomes NULL on both engines (MySQL would give 0 or clamp to 9999.99,
 -- with a warning). Covers scale = precision (no integer digits). Returns the mismatching cases.
 with cases_6_2 as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '12.34' as input_text, 12.34 as expected
     union all
     select 2, ' 12.345 ', 12.35
@@ -42,9 +44,12 @@ with cases_6_2 as (
     select 19, null, null
     union all
     select 20, '0.123456789012345678901234567890123', 0.12
+    -- noqa: enable=AL03,LT09
 ),
 
 cases_4_4 as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 31 as case_id, '0.12345' as input_text, 0.1235 as expected
     union all
     select 32, '0', 0.0000
@@ -56,6 +61,7 @@ cases_4_4 as (
     select 35, '0.99995', null
     union all
     select 36, 'x', null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

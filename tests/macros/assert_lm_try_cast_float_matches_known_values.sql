@@ -2,6 +2,8 @@
 -- 'nan', '1_0.5' that DuckDB's TRY_CAST accepts, and exponents beyond two digits) becomes NULL, never 0.
 -- Compared with a relative tolerance of 1e-12; NULL must match NULL exactly.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '1.5' as input_text, 1.5e0 as expected
     union all
     select 2, ' -2.25 ', -2.25e0
@@ -33,6 +35,7 @@ with cases as (
     select 15, 'e5', null
     union all
     select 16, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

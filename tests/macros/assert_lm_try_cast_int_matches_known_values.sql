@@ -3,6 +3,8 @@
 -- reinterpreted value (DuckDB's TRY_CAST accepts '12.5' -> 13, '1e3', '1_000', '0x1F'); values outside
 -- the 64-bit range are NULL on both engines (MySQL would clamp them). Returns the mismatching cases.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '12' as input_text, 12 as expected
     union all
     select 2, ' 12 ', 12
@@ -52,6 +54,7 @@ with cases as (
     select 24, '5-', null
     union all
     select 25, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

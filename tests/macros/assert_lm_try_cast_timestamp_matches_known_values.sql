@@ -2,6 +2,8 @@
 -- timestamp with its microseconds; impossible days or times, a 'T' separator, a missing seconds field
 -- or more than 6 fractional digits become NULL without an error or a MySQL warning.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-02-29 23:59:59' as input_text, '2024-02-29 23:59:59' as expected_text
     union all
     select 2, '2024-02-29', '2024-02-29 00:00:00'
@@ -25,6 +27,7 @@ with cases as (
     select 11, 'abc', null
     union all
     select 12, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 results as (

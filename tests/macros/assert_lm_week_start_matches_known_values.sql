@@ -1,6 +1,8 @@
 -- Guards lm_week_start: the Monday on or before the date of a timestamp (ISO weeks, not Sunday-based),
 -- as a date, across month and year boundaries (2023-01-01 is a Sunday: week of 2022-12-26), NULL -> NULL.
 with cases as (
+    -- Literal cases, one row per line; the first row names the columns.
+    -- noqa: disable=AL03,LT09
     select 1 as case_id, '2024-05-13 00:00:00' as input_text, '2024-05-13' as expected_text
     union all
     select 2, '2024-05-19 23:59:59.999999', '2024-05-13'
@@ -16,6 +18,7 @@ with cases as (
     select 7, '2024-02-29 13:00:00', '2024-02-26'
     union all
     select 8, null, null
+    -- noqa: enable=AL03,LT09
 ),
 
 typed_cases as (
