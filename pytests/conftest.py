@@ -16,12 +16,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from lm import warehouse
 
 PROJECT_DIR = warehouse.PROJECT_DIR
 TARGETS = ("duckdb", "mariadb")
+
+# The first ten columns of call_history, in contract order, as hand-made fixtures list them.
+CALL_COLUMNS = (
+    ("history_id", pa.uint32()),
+    ("call_started_at", pa.timestamp("s")),
+    ("caller_number", pa.string()),
+    ("operator_id", pa.uint32()),
+    ("channel", pa.string()),
+    ("direction", pa.string()),
+    ("call_status", pa.string()),
+    ("await_sec", pa.int32()),
+    ("duration", pa.int32()),
+    ("talk_duration", pa.int32()),
+)
+
+
+def call_history_table(rows: list[tuple[Any, ...]], transcripts: list[Any], updated_at: list[Any]) -> pa.Table:
+    """A call_history Arrow table from fixture tuples (CALL_COLUMNS order) plus transcript and updated_at."""
+    columns = list(zip(*rows, strict=True))
+    data = {name: pa.array(values, kind) for (name, kind), values in zip(CALL_COLUMNS, columns, strict=True)}
+    data["transcript"] = pa.array(transcripts, pa.string())
+    data["updated_at"] = pa.array(updated_at, pa.timestamp("s"))
+    return pa.table(data)
 
 
 @dataclass

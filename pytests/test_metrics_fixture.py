@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from conftest import LmProject
+from conftest import LmProject, call_history_table
 
 # --------------------------------------------------------------------------------------------------------
 # fixture: calls and gradings
@@ -420,22 +420,10 @@ TOLERANCE = 0.0001
 
 
 def _tables() -> tuple[pa.Table, pa.Table]:
-    calls = list(zip(*CALLS, strict=True))
-    history = pa.table(
-        {
-            "history_id": pa.array(calls[0], pa.uint32()),
-            "call_started_at": pa.array(calls[1], pa.timestamp("s")),
-            "caller_number": pa.array(calls[2], pa.string()),
-            "operator_id": pa.array(calls[3], pa.uint32()),
-            "channel": pa.array(calls[4], pa.string()),
-            "direction": pa.array(calls[5], pa.string()),
-            "call_status": pa.array(calls[6], pa.string()),
-            "await_sec": pa.array(calls[7], pa.int32()),
-            "duration": pa.array(calls[8], pa.int32()),
-            "talk_duration": pa.array(calls[9], pa.int32()),
-            "transcript": pa.array([TRANSCRIPT if i % 3 else None for i in range(len(CALLS))], pa.string()),
-            "updated_at": pa.array([min(s, at(10, 0)) + dt.timedelta(minutes=20) for s in calls[1]], pa.timestamp("s")),
-        }
+    history = call_history_table(
+        CALLS,
+        [TRANSCRIPT if i % 3 else None for i in range(len(CALLS))],
+        [min(call[1], at(10, 0)) + dt.timedelta(minutes=20) for call in CALLS],
     )
     grades = list(zip(*GRADINGS, strict=True))
     started = {call[0]: call[1] for call in CALLS}

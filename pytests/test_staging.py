@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from conftest import LmProject
+from conftest import LmProject, call_history_table
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, 0)  # a Monday morning
 FUTURE = dt.datetime.now().replace(microsecond=0) + dt.timedelta(days=10)
@@ -35,22 +35,10 @@ GRADINGS = [
 
 
 def _tables() -> tuple[pa.Table, pa.Table]:
-    cols = list(zip(*CALLS, strict=True))
-    history = pa.table(
-        {
-            "history_id": pa.array(cols[0], pa.uint32()),
-            "call_started_at": pa.array(cols[1], pa.timestamp("s")),
-            "caller_number": pa.array(cols[2], pa.string()),
-            "operator_id": pa.array(cols[3], pa.uint32()),
-            "channel": pa.array(cols[4], pa.string()),
-            "direction": pa.array(cols[5], pa.string()),
-            "call_status": pa.array(cols[6], pa.string()),
-            "await_sec": pa.array(cols[7], pa.int32()),
-            "duration": pa.array(cols[8], pa.int32()),
-            "talk_duration": pa.array(cols[9], pa.int32()),
-            "transcript": pa.array(["demo transcript" if i % 2 else None for i in range(len(CALLS))], pa.string()),
-            "updated_at": pa.array(cols[1], pa.timestamp("s")),
-        }
+    history = call_history_table(
+        CALLS,
+        ["demo transcript" if i % 2 else None for i in range(len(CALLS))],
+        [call[1] for call in CALLS],
     )
     grades = list(zip(*GRADINGS, strict=True))
     scores = pa.table(
