@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--day-calls", type=int, default=1500, help="new calls in the incremental day")
     parser.add_argument("--target", default="mariadb")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the history and lm_value of a previous run; measure the day only"
+    )
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="lm_bench_pipeline_"))
@@ -66,20 +69,21 @@ def main(argv: list[str] | None = None) -> int:
             "DBT_LOG_PATH": str(tmp / "logs"),
         }
     )
-    wh = warehouse.Warehouse(warehouse.load_target(args.target, environ=env))
-    try:
-        wh.drop_schema(MODEL_SCHEMA)
-        wh.drop_schema(SOURCE_SCHEMA)
-        started = time.perf_counter()
-        history = gen.generate(args.calls, seed=args.seed)
-        counts = gen.load(wh, SOURCE_SCHEMA, history, replace=True)
-        print(f"history: {counts} generated and loaded in {time.perf_counter() - started:.1f} s")
-    finally:
-        wh.close()
-
-    _dbt(env, "seed")
-    full_s = _dbt(env, "run")
-    test_s = _dbt(env, "test", "--exclude", "path:tests/macros")
+    history = gen.generate(args.calls, seed=args.seed)
+    full_s = test_s = float("nan")
+    if not args.reuse:
+        wh = warehouse.Warehouse(warehouse.load_target(args.target, environ=env))
+        try:
+            wh.drop_schema(MODEL_SCHEMA)
+            wh.drop_schema(SOURCE_SCHEMA)
+            started = time.perf_counter()
+            counts = gen.load(wh, SOURCE_SCHEMA, history, replace=True)
+            print(f"history: {counts} loaded in {time.perf_counter() - started:.1f} s")
+        finally:
+            wh.close()
+        _dbt(env, "seed")
+        full_s = _dbt(env, "run")
+        test_s = _dbt(env, "test", "--exclude", "path:tests/macros")
 
     day = gen.next_batch(history, args.day_calls, seed=args.seed + 1)
     wh = warehouse.Warehouse(warehouse.load_target(args.target, environ=env))

@@ -428,22 +428,23 @@ def combine(base: DemoData, batch: DemoData) -> DemoData:
 def load(warehouse: Warehouse, schema: str, data: DemoData, replace: bool = True) -> dict[str, int]:
     """Create the source tables in ``schema`` (when absent) and bulk-load ``data`` into them.
 
-    ``replace=True`` empties both tables first. ``replace=False`` appends, replacing rows whose key
-    (``history_id`` / ``id``) already exists: the way to apply a :func:`next_batch` /
-    :func:`late_gradings` delta. Returns the rows written per table.
+    ``replace=True`` empties both tables first (and an ``lm_value`` beside them, whose foreign keys
+    refer to them: reloaded demo data needs a full rebuild). ``replace=False`` upserts: rows whose key
+    (``history_id`` / ``id``) already exists are updated in place - the way to apply a
+    :func:`next_batch` / :func:`late_gradings` delta. Returns the rows written per table.
     """
     warehouse.create_source_tables(schema)
+    if replace:
+        warehouse.clear_source_tables(schema)
     written: dict[str, int] = {}
     for table, rows, key in (
         ("call_history", data.call_history, "history_id"),
         ("call_scores", data.call_scores, "id"),
     ):
-        target = warehouse.qualify(schema, table)
         if replace:
-            warehouse.execute(f"truncate table {target}" if warehouse.target.is_mysql else f"delete from {target}")
-        elif rows.num_rows:
-            _delete_keys(warehouse, target, key, rows.column(key).to_numpy())
-        written[table] = warehouse.load_arrow(schema, table, rows.combine_chunks())
+            written[table] = warehouse.load_arrow(schema, table, rows.combine_chunks())
+        else:
+            written[table] = warehouse.upsert_arrow(schema, table, rows.combine_chunks(), key)
     return written
 
 
@@ -1377,14 +1378,3 @@ def _upsert_table(base: pa.Table, rows: pa.Table, key: str) -> pa.Table:
     kept = base.filter(pc.invert(replaced))
     merged = pa.concat_tables([kept, rows])
     return merged.take(pc.sort_indices(merged, sort_keys=[(key, "ascending")]))
-
-
-def _delete_keys(warehouse: Warehouse, target: str, key: str, keys: np.ndarray) -> None:
-    """Delete rows whose ``key`` is among ``keys`` (only keys that can exist: <= the current maximum)."""
-    current = warehouse.query(f"select max({key}) from {target}")[0][0]
-    if current is None:
-        return
-    existing = np.unique(keys[keys <= int(current)]).astype(np.int64)
-    for start in range(0, len(existing), 5000):
-        chunk = ", ".join(str(int(value)) for value in existing[start : start + 5000])
-        warehouse.execute(f"delete from {target} where {key} in ({chunk})")

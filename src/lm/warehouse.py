@@ -215,6 +215,53 @@ class Warehouse:
             return data.num_rows
         return self._load_mysql(schema, table, data)
 
+    def upsert_arrow(self, schema: str, table: str, data: pa.Table, key: str) -> int:
+        """Insert rows, updating in place those whose `key` exists (never delete + insert: lm_value's foreign
+        keys refer to call_history and call_scores, and a re-inserted parent row would violate them)."""
+        if data.num_rows == 0:
+            return 0
+        cols = data.column_names
+        staging = f"lm_upsert_{table}"
+        if self._duck is not None:
+            self._duck.register("__lm_upsert", data)
+            names = ", ".join(f'"{c}"' for c in cols)
+            updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key)
+            self._duck.execute(
+                f"insert into {self.qualify(schema, table)} ({names}) select {names} from __lm_upsert "
+                f'on conflict ("{key}") do update set {updates}'
+            )
+            self._duck.unregister("__lm_upsert")
+            return data.num_rows
+        self.execute(f"drop temporary table if exists {self.qualify(schema, staging)}")
+        self.execute(f"create temporary table {self.qualify(schema, staging)} like {self.qualify(schema, table)}")
+        try:
+            self._load_mysql(schema, staging, data)
+            names = ", ".join(f"`{c}`" for c in cols)
+            updates = ", ".join(f"`{c}` = src.`{c}`" for c in cols if c != key)
+            self.execute(
+                f"insert into {self.qualify(schema, table)} ({names}) "
+                f"select {names} from {self.qualify(schema, staging)} as src "
+                f"on duplicate key update {updates}"
+            )
+        finally:
+            self.execute(f"drop temporary table if exists {self.qualify(schema, staging)}")
+        return data.num_rows
+
+    def clear_source_tables(self, schema: str) -> None:
+        """Empty call_history and call_scores, first emptying an lm_value that refers to them (demo reloads)."""
+        for table in ("lm_value", "call_scores", "call_history"):
+            if self.table_exists(schema, table):
+                self.execute(f"delete from {self.qualify(schema, table)}")
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        rows = self.query(
+            "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
+            if self.target.is_mysql
+            else "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        )
+        return bool(rows[0][0])
+
     def _load_mysql(self, schema: str, table: str, data: pa.Table) -> int:
         assert self._my is not None
         with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as handle:
