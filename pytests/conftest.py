@@ -22,6 +22,8 @@ import pytest
 from lm import warehouse
 
 PROJECT_DIR = warehouse.PROJECT_DIR
+# dbt run in-process (test_registry) must not try to send usage statistics from a machine without network.
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 TARGETS = ("duckdb", "mariadb")
 
 # The first ten columns of call_history, in contract order, as hand-made fixtures list them.
