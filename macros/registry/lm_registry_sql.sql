@@ -60,25 +60,20 @@
 {% endmacro %}
 
 {% macro default__lm_registry_target_columns(relation) %}
-    {%- set result = run_query(
-        "select column_name, data_type from information_schema.columns"
-        ~ " where table_schema = " ~ lm_sql_string(relation.schema)
-        ~ " and table_name = " ~ lm_sql_string(relation.identifier)
-        ~ (" and table_catalog = " ~ lm_sql_string(relation.database) if relation.database else "")
-        ~ " order by ordinal_position"
-    ) -%}
-    {%- set columns = [] -%}
-    {%- for row in result.rows -%}
-        {%- do columns.append({'name': (row[0] | string | lower), 'data_type': (row[1] | string)}) -%}
-    {%- endfor -%}
-    {{ return(columns) }}
+    {{ return(lm_registry_information_schema_columns(relation, 'data_type', relation.database)) }}
 {% endmacro %}
 
+{# MySQL: column_type carries lengths and unsigned (int unsigned, varchar(64)); no catalogs. #}
 {% macro mysql__lm_registry_target_columns(relation) %}
+    {{ return(lm_registry_information_schema_columns(relation, 'column_type', none)) }}
+{% endmacro %}
+
+{% macro lm_registry_information_schema_columns(relation, type_column, catalog) %}
     {%- set result = run_query(
-        "select column_name, column_type from information_schema.columns"
+        "select column_name, " ~ type_column ~ " from information_schema.columns"
         ~ " where table_schema = " ~ lm_sql_string(relation.schema)
         ~ " and table_name = " ~ lm_sql_string(relation.identifier)
+        ~ (" and table_catalog = " ~ lm_sql_string(catalog) if catalog else "")
         ~ " order by ordinal_position"
     ) -%}
     {%- set columns = [] -%}
