@@ -94,23 +94,16 @@ def summary(target: str | None) -> None:
     print_summary(target)
 
 
-def _count(wh: warehouse.Warehouse, schema: str, table: str, where: str = "") -> int | None:
-    try:
-        rows = wh.query(f"select count(*) from {wh.qualify(schema, table)} {where}")
-    except Exception:
-        return None
-    return int(rows[0][0])
-
-
 def _query_or_empty(wh: warehouse.Warehouse, sql: str) -> list[tuple]:
+    """Rows of `sql`, or none when the relation does not exist yet (the summary shows what there is)."""
     try:
         return wh.query(sql)
     except Exception:
         return []
 
 
-def _count_distinct_calls(wh: warehouse.Warehouse, schema: str) -> int | None:
-    rows = _query_or_empty(wh, f"select count(distinct history_id) from {wh.qualify(schema, 'lm_value')}")
+def _count(wh: warehouse.Warehouse, schema: str, table: str, expression: str = "count(*)") -> int | None:
+    rows = _query_or_empty(wh, f"select {expression} from {wh.qualify(schema, table)}")
     return int(rows[0][0]) if rows else None
 
 
@@ -126,11 +119,7 @@ def print_summary(target: str | None) -> None:
             ("intermediate", "int_calls_quarantined", _count(wh, lm_schema, "int_calls_quarantined")),
             ("intermediate", "int_call_scores_orphaned", _count(wh, lm_schema, "int_call_scores_orphaned")),
             ("marts", f"{schema}.lm_value", _count(wh, schema, "lm_value")),
-            (
-                "marts",
-                f"{schema}.lm_value: calls scored",
-                _count_distinct_calls(wh, schema),
-            ),
+            ("marts", f"{schema}.lm_value: calls scored", _count(wh, schema, "lm_value", "count(distinct history_id)")),
         ]
         reasons = _query_or_empty(
             wh,
@@ -161,7 +150,7 @@ def demo(ctx: click.Context, calls: int, seed: int) -> None:
     """Generate demo data into the embedded DuckDB target, build everything, print a summary."""
     os.environ.setdefault("LM_TARGET", "duckdb")
     target = os.environ["LM_TARGET"]
-    ctx.invoke(generate, calls=calls, seed=seed, start="2025-01-06", dirty_share=0.02, target=target)
+    ctx.invoke(generate, calls=calls, seed=seed, target=target)
     code = run_dbt(["build", "--full-refresh"], target=target)
     print_summary(target)
     if code:

@@ -208,12 +208,21 @@ class Warehouse:
         if data.num_rows == 0:
             return 0
         if self._duck is not None:
-            self._duck.register("__lm_load", data)
-            cols = ", ".join(f'"{c}"' for c in data.column_names)
-            self._duck.execute(f"insert into {self.qualify(schema, table)} ({cols}) select {cols} from __lm_load")
-            self._duck.unregister("__lm_load")
-            return data.num_rows
+            return self._duck_insert(schema, table, data)
         return self._load_mysql(schema, table, data)
+
+    def _duck_insert(self, schema: str, table: str, data: pa.Table, on_conflict: str = "") -> int:
+        """DuckDB reads the Arrow table directly: one INSERT ... SELECT (with an optional ON CONFLICT)."""
+        assert self._duck is not None
+        self._duck.register("__lm_arrow", data)
+        try:
+            cols = ", ".join(f'"{c}"' for c in data.column_names)
+            self._duck.execute(
+                f"insert into {self.qualify(schema, table)} ({cols}) select {cols} from __lm_arrow {on_conflict}"
+            )
+        finally:
+            self._duck.unregister("__lm_arrow")
+        return data.num_rows
 
     def upsert_arrow(self, schema: str, table: str, data: pa.Table, key: str) -> int:
         """Insert rows, updating in place those whose `key` exists (never delete + insert: lm_value's foreign
@@ -223,15 +232,8 @@ class Warehouse:
         cols = data.column_names
         staging = f"lm_upsert_{table}"
         if self._duck is not None:
-            self._duck.register("__lm_upsert", data)
-            names = ", ".join(f'"{c}"' for c in cols)
             updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key)
-            self._duck.execute(
-                f"insert into {self.qualify(schema, table)} ({names}) select {names} from __lm_upsert "
-                f'on conflict ("{key}") do update set {updates}'
-            )
-            self._duck.unregister("__lm_upsert")
-            return data.num_rows
+            return self._duck_insert(schema, table, data, f'on conflict ("{key}") do update set {updates}')
         self.execute(f"drop temporary table if exists {self.qualify(schema, staging)}")
         self.execute(f"create temporary table {self.qualify(schema, staging)} like {self.qualify(schema, table)}")
         try:

@@ -10,7 +10,6 @@
 {%- set changed_since = lm_scoring_changed_since() %}
 {%- set is_full = changed_since is none %}
 {%- set scored_calls = lm_scored_calls_relation() %}
-{%- set has_scored_calls = lm_scored_calls_exists() %}
 
 with
 
@@ -55,9 +54,10 @@ regraded_calls as (
 ),
 
 -- noqa: disable=LT02
--- (the jinja branch below: lm_scored_calls can only be named once it exists, i.e. on incremental runs)
+-- (the jinja branch below: lm_scored_calls can only be named once it exists; an incremental run implies it
+-- does, since lm_scoring_changed_since() makes the run full when it is absent)
 moved_from as (
-    {%- if has_scored_calls and not is_full %}
+    {%- if not is_full %}
     select
         scored_calls.history_id,
         scored_calls.caller_key,
