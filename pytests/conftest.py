@@ -25,6 +25,9 @@ PROJECT_DIR = warehouse.PROJECT_DIR
 # dbt run in-process (test_registry) must not try to send usage statistics from a machine without network.
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 TARGETS = ("duckdb", "mariadb")
+# Prefix of the per-module test schemas (must start with "lm": the test login is granted `lm%` databases).
+# Two checkouts testing against one MariaDB at the same time set different prefixes.
+SCHEMA_PREFIX = os.environ.get("LM_TEST_SCHEMA_PREFIX", "lm_t")
 
 # The first ten columns of call_history, in contract order, as hand-made fixtures list them.
 CALL_COLUMNS = (
@@ -61,11 +64,11 @@ class LmProject:
 
     @property
     def source_schema(self) -> str:
-        return f"lm_t_{self.tag}_src"
+        return f"{SCHEMA_PREFIX}_{self.tag}_src"
 
     @property
     def schema(self) -> str:
-        return f"lm_t_{self.tag}"
+        return f"{SCHEMA_PREFIX}_{self.tag}"
 
     @property
     def environ(self) -> dict[str, str]:
