@@ -37,7 +37,7 @@ gradings as (
     select
         history_id,
         requested_service_id
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
 ),
 
 grouped_values as (

@@ -65,7 +65,17 @@ def built(lm_project: LmProject) -> LmProject:
         wh.load_arrow(lm_project.source_schema, "call_scores", scores)
     finally:
         wh.close()
-    lm_project.dbt("build", "--select", "path:models/staging", "path:tests/staging", "--indirect-selection", "cautious")
+    # Staging, plus the latest-grading model (the grain change lives in the intermediate layer).
+    lm_project.dbt(
+        "build",
+        "--select",
+        "path:models/staging/operatorbot",
+        "path:tests/staging",
+        "int_call_scores_latest",
+        "path:tests/intermediate/scoring/assert_int_call_scores_latest_one_row_per_graded_call.sql",
+        "--indirect-selection",
+        "cautious",
+    )
     return lm_project
 
 
@@ -125,7 +135,7 @@ def test_latest_grading_counts(built: LmProject) -> None:
         r[0]: r[1:]
         for r in built.query(
             "select history_id, call_score_id, outcome, scored_by, grading_count, is_unknown_outcome"
-            " from {lm}.stg_operatorbot__call_scores"
+            " from {lm}.int_call_scores_latest"
         )
     }
     assert rows[1][:4] == (11, "record", "ai", 2)

@@ -21,12 +21,14 @@
 
     Returns the text 'null' when every call must be recomputed: at parse time (execute is false), when
     lm_run_log does not exist yet or holds no value, on --full-refresh, or with var lm_full_rebuild true.
+    log_relation: the run log as the caller reads it (in the LM project ref('stg_lm_state__run_log'), so
+    the dependency is in the lineage); default the table itself.
 #}
-{% macro lm_last_high_water() %}
+{% macro lm_last_high_water(log_relation=none) %}
     {%- if not execute or lm_is_full_rebuild() -%}
         {{ return('null') }}
     {%- endif -%}
-    {%- set log_relation = lm_run_log_relation() -%}
+    {%- set log_relation = log_relation if log_relation is not none else lm_run_log_relation() -%}
     {%- set existing_log = adapter.get_relation(
         database=log_relation.database,
         schema=log_relation.schema,

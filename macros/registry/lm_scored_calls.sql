@@ -2,9 +2,10 @@
     lm_scored_calls (target schema): where each call was - caller and start time - when it was last
     scored. A call whose caller_number or call_started_at is edited moves away from its old neighbours;
     their caller-context metrics change too, and only this table still knows where the call was.
-    int_scoring_scope adds those old positions to the changed set; lm_value's post-hooks rewrite the rows
-    of the scoped calls inside the registry's transaction. When the table is absent the run is full
-    (lm_scoring_changed_since), so it always covers every scored call.
+    int_scoring_scope adds those old positions to the changed set (reading it as source lm_state through
+    stg_lm_state__scored_calls); lm_value's post-hooks rewrite the rows of the scoped calls inside the
+    registry's transaction. Created by an on-run-start hook (macros/registry/lm_state.sql); while it is
+    empty the run is full (lm_scoring_changed_since), so it always covers every scored call.
     No primary key on DuckDB: deleting and re-inserting a key in one transaction trips its ART index.
 -#}
 {% macro lm_scored_calls_relation() %}
@@ -14,15 +15,6 @@
         identifier='lm_scored_calls',
         type='table',
     )) }}
-{% endmacro %}
-
-{% macro lm_scored_calls_exists() %}
-    {%- set relation = lm_scored_calls_relation() -%}
-    {{ return(execute and adapter.get_relation(
-        database=relation.database,
-        schema=relation.schema,
-        identifier=relation.identifier,
-    ) is not none) }}
 {% endmacro %}
 
 {% macro lm_scored_calls_create_sql() %}

@@ -1,7 +1,8 @@
 {#- Renders a list of strings as a SQL list of quoted literals: ['a', 'b'] -> 'a', 'b'.
-    Single quotes inside a value are doubled, so labels from vars cannot break the SQL. -#}
+    Each value is quoted by lm_sql_string (the one quoting rule of the project, per engine), so labels from
+    vars cannot break the SQL. -#}
 {% macro lm_quoted_list(values) -%}
     {%- for value in values -%}
-        '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
+        {{ lm_sql_string(value) }}{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}

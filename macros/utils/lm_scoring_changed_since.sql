@@ -1,25 +1,30 @@
 {#-
     The cut-off of this scoring run, as a SQL timestamp expression, or none when every call must be
-    recomputed. none when lm_last_high_water() says so (first run, --full-refresh, var lm_full_rebuild,
-    parse time), when lm_scored_calls is missing (see macros/registry/lm_scored_calls.sql), and when the
-    last logged run used another lm_version or lm_calc_profile (a new version or profile recomputes what it
-    must: everything). Otherwise the last source high water minus
+    recomputed. Arguments are the relations of LM's state as the calling model refs them (lineage):
+
+        {%- set changed_since = lm_scoring_changed_since(
+            ref('stg_lm_state__run_log'), ref('stg_lm_state__scored_calls')) %}
+
+    none when lm_last_high_water() says so (first run, --full-refresh, var lm_full_rebuild, parse time),
+    when lm_scored_calls holds no row (nothing scored yet, or a deployment that predates it: only a full run
+    fills it for every call), and when the last logged run used another lm_version or lm_calc_profile (a new
+    version or profile recomputes what it must: everything). Otherwise the last source high water minus
     var lm_lookback_hours (late gradings, clock skew).
 -#}
-{% macro lm_scoring_changed_since() %}
-    {%- set high_water = lm_last_high_water() -%}
+{% macro lm_scoring_changed_since(run_log, scored_calls) %}
+    {%- set high_water = lm_last_high_water(run_log) -%}
     {%- if high_water == 'null' -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if not lm_scored_calls_exists() -%}
-        {{ log("lm: no lm_scored_calls yet (first run of this LM version on an existing lm_value); "
+    {%- set any_scored = run_query('select history_id from ' ~ scored_calls ~ ' limit 1') -%}
+    {%- if any_scored.rows | length == 0 -%}
+        {{ log("lm: lm_scored_calls is empty (nothing scored yet by this LM version); "
                ~ "recomputing every call", info=true) }}
         {{ return(none) }}
     {%- endif -%}
-    {%- set log_relation = lm_run_log_relation() -%}
     {%- set last_run = run_query(
-        'select lm_version, calc_profile from ' ~ log_relation
-        ~ ' where logged_at = (select max(logged_at) from ' ~ log_relation ~ ')'
+        'select lm_version, calc_profile from ' ~ run_log
+        ~ ' where logged_at = (select max(logged_at) from ' ~ run_log ~ ')'
     ) -%}
     {%- for row in last_run.rows -%}
         {%- if row[0] != var('lm_version') or row[1] != var('lm_calc_profile') -%}

@@ -7,7 +7,6 @@
     schema=lm_value_schema(),
     scope_relation='int_scoring_scope',
     batch_relation='int_scoring_batch',
-    pre_hook=[{'sql': "{{ lm_scored_calls_create_sql() }}", 'transaction': false}],
     post_hook=[
         "{{ lm_scored_calls_delete_sql(ref('int_scoring_scope')) }}",
         "{{ lm_scored_calls_insert_sql(ref('int_scoring_scope')) }}",

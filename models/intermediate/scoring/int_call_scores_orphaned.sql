@@ -11,7 +11,7 @@ gradings as (
         call_date,
         scored_by,
         updated_at
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
 ),
 
 calls as (

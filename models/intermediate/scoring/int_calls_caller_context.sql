@@ -23,7 +23,7 @@ gradings as (
     select
         history_id,
         outcome
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
 ),
 
 scoped_callers as (

@@ -57,7 +57,7 @@ gradings as (
         grading_count,
         is_future_grading,
         is_unknown_outcome
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
 ),
 
 caller_context as (

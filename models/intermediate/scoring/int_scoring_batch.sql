@@ -2,7 +2,9 @@
 -- water (latest updated_at seen in call_history and call_scores, ignoring stamps after the database clock
 -- so that a dirty future timestamp cannot push the next run's cut-off past real changes). The lm_value
 -- materialization writes it to lm_run_log; the next run starts from its source_high_water_at.
-{%- set changed_since = lm_scoring_changed_since() %}
+{%- set changed_since = lm_scoring_changed_since(
+    ref('stg_lm_state__run_log'), ref('stg_lm_state__scored_calls')
+) %}
 {%- set changed_since_sql = 'cast(null as ' ~ lm_type_timestamp() ~ ')' if changed_since is none else changed_since %}
 
 with
@@ -15,7 +17,7 @@ calls_high_water as (
 
 gradings_high_water as (
     select max(coalesce(updated_at, created_at)) as high_water_at
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
     where coalesce(updated_at, created_at) <= {{ lm_now() }}
 ),
 

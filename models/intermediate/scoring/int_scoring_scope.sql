@@ -6,10 +6,11 @@
 -- var lm_caller_window_days of those (their caller-context features may change) - around where each
 -- changed call is now and where it was when last scored (lm_scored_calls: an edited caller_number or
 -- call_started_at moves a call away from its old neighbours). A grading that changes without becoming
--- the latest still changes the call (stg gradings_changed_at covers every grading of the call).
-{%- set changed_since = lm_scoring_changed_since() %}
+-- the latest still changes the call (gradings_changed_at covers every grading of the call).
+{%- set changed_since = lm_scoring_changed_since(
+    ref('stg_lm_state__run_log'), ref('stg_lm_state__scored_calls')
+) %}
 {%- set is_full = changed_since is none %}
-{%- set scored_calls = lm_scored_calls_relation() %}
 
 with
 
@@ -26,7 +27,7 @@ gradings as (
     select
         history_id,
         gradings_changed_at as graded_at
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
 ),
 
 changed_calls as (
@@ -53,28 +54,24 @@ regraded_calls as (
     where {{ 'false' if is_full else 'gradings.graded_at >= ' ~ changed_since }}
 ),
 
--- noqa: disable=LT02
--- (the jinja branch below: lm_scored_calls can only be named once it exists; an incremental run implies it
--- does, since lm_scoring_changed_since() makes the run full when it is absent)
+scored_calls as (
+    select
+        history_id,
+        caller_key,
+        call_started_at
+    from {{ ref('stg_lm_state__scored_calls') }}
+),
+
 moved_from as (
-    {%- if not is_full %}
     select
         scored_calls.history_id,
         scored_calls.caller_key,
         scored_calls.call_started_at
     from changed_calls
-    inner join {{ scored_calls }} as scored_calls
+    inner join scored_calls
         on changed_calls.history_id = scored_calls.history_id
-    {%- else %}
-    select
-        history_id,
-        caller_key,
-        call_started_at
-    from changed_calls
-    where false
-    {%- endif %}
+    where {{ 'false' if is_full else 'true' }}
 ),
--- noqa: enable=LT02
 
 changed as (
     select

@@ -1,11 +1,6 @@
--- The grading that counts for each graded call: the latest by updated_at (rows without updated_at rank
--- last), then by id. Superseded gradings are counted (grading_count) but not carried. Labels are
--- normalised, values that cannot be true are flagged. Orphan gradings (a history_id with no call) are kept
--- here; the intermediate layer, which may join, sets them aside.
-{{ config(materialized='table') }}
--- A table, not a view (the staging exception): ranking every grading is the one costly step of staging,
--- and four scoring models read the result; as a keyed table it is ranked once per run (MariaDB, 1M calls,
--- scripts/bench_pipeline.py: an incremental day took 51.5 s with the view, 27.7 s with the table).
+-- One row per grading of call_scores, as the source holds it: labels normalised, values that cannot be
+-- true flagged. Which grading counts for a call (the latest) is decided in int_call_scores_latest; orphan
+-- gradings (a history_id with no call) are kept here and set aside in the intermediate layer.
 
 with
 
@@ -31,36 +26,6 @@ source as (
     from {{ source('operatorbot', 'call_scores') }}
 ),
 
-ranked as (
-    select
-        id,
-        history_id,
-        call_date,
-        is_target,
-        outcome,
-        refusal_reason,
-        call_category,
-        call_type,
-        context_type,
-        requested_service_id,
-        doctor_id,
-        number_checklist,
-        category_checklist,
-        call_score,
-        scored_by,
-        created_at,
-        updated_at,
-        row_number() over (
-            partition by history_id
-            order by case when updated_at is null then 1 else 0 end, updated_at desc, id desc
-        ) as grading_rank,
-        count(*) over (partition by history_id) as grading_count,
-        max(
-            case when updated_at is null or created_at > updated_at then created_at else updated_at end
-        ) over (partition by history_id) as gradings_changed_at
-    from source
-),
-
 renamed as (
     select
         id as call_score_id,
@@ -78,12 +43,9 @@ renamed as (
         nullif(lower(trim(category_checklist)), '') as checklist_template,
         cast(call_score as {{ lm_type_decimal(6, 2) }}) as call_score,
         nullif(lower(trim(scored_by)), '') as scored_by,
-        cast(grading_count as {{ lm_type_int() }}) as grading_count,
-        gradings_changed_at,
         created_at,
         updated_at
-    from ranked
-    where grading_rank = 1
+    from source
 ),
 
 final as (
@@ -103,8 +65,6 @@ final as (
         checklist_template,
         call_score,
         scored_by,
-        grading_count,
-        gradings_changed_at,
         created_at,
         updated_at,
         coalesce(

@@ -1,5 +1,5 @@
--- Guards: every graded history_id of the source keeps exactly one grading (its latest) in staging,
--- and grading_count adds back up to the source's number of gradings.
+-- Guards: every graded history_id of the source keeps exactly one grading (its latest) in
+-- int_call_scores_latest, and grading_count adds back up to the source's number of gradings.
 with
 
 source_gradings as (
@@ -13,7 +13,7 @@ staged_gradings as (
     select
         count(*) as graded_calls,
         sum(grading_count) as gradings
-    from {{ ref('stg_operatorbot__call_scores') }}
+    from {{ ref('int_call_scores_latest') }}
 ),
 
 final as (
