@@ -33,7 +33,10 @@
         {%- set case_sets = cases -%}
     {%- endif -%}
     {%- set string_type = lm.lm_type_string() %}
+    {#- ns.lead goes before each CTE: `with ` before the first, a blank line before the others. #}
     {%- set ns = namespace(lead='with ') %}
+    {#- Per case set: cases (the rows), typed_cases (plus the typed columns), then either results (actual and
+        expected of every check per case row) or expectations + actuals (aggregated by key) + results. #}
 {%- for case_set in case_sets %}
     {%- set suffix = '' if case_sets | length == 1 else '_' ~ loop.index %}
     {%- set set_typed = case_set.get('typed', typed) or {} %}
@@ -96,6 +99,7 @@
 ),
     {%- endif %}
 {%- endfor %}
+{#- One select per case set and check: the rows where actual and expected differ, as text for reading. #}
 {{ ns.lead }}failures as (
 {%- for case_set in case_sets %}
     {%- set set_index = loop.index %}
