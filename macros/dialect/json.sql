@@ -6,6 +6,7 @@
     it, never compare the text.
 -#}
 
+{# The key check shared by every JSON macro; returns the key. #}
 {% macro lm_check_json_key(key) %}
     {% if key is not string or not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', key) %}
         {{ exceptions.raise_compiler_error("lm json key must match [A-Za-z_][A-Za-z0-9_]*, got " ~ key) }}
@@ -25,6 +26,7 @@
 -#}
 {% macro lm_json_object(pairs) %}{{ return(adapter.dispatch('lm_json_object', 'lm')(pairs)) }}{% endmacro %}
 
+{# The argument check shared by the implementations: a list of [key, sql_expr], keys valid and distinct. #}
 {% macro lm_check_json_pairs(pairs) %}
     {% if pairs is string or pairs is not iterable %}
         {{ exceptions.raise_compiler_error("lm_json_object needs a list of [key, sql_expr] pairs, got " ~ pairs) }}
@@ -40,10 +42,6 @@
         {% endif %}
         {% do seen.append(pair[0]) %}
     {% endfor %}
-{% endmacro %}
-
-{% macro default__lm_json_object(pairs) %}
-    {{ exceptions.raise_compiler_error("lm_json_object has no implementation for adapter type " ~ target.type) }}
 {% endmacro %}
 
 {#
@@ -66,6 +64,8 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro mariadb__lm_json_object(pairs) %}{{ return(lm.mysql__lm_json_object(pairs)) }}{% endmacro %}
+
 {% macro duckdb__lm_json_object(pairs) -%}
     {%- do lm.lm_check_json_pairs(pairs) -%}
     cast(json_object(
@@ -75,17 +75,15 @@
     ) as varchar)
 {%- endmacro %}
 
-{% macro mariadb__lm_json_object(pairs) %}{{ return(lm.mysql__lm_json_object(pairs)) }}{% endmacro %}
+{#-
+    Reading JSON back. Used by the tests (the lm_json_object round trip and the no-warnings probe in
+    tests/macros/), which check what lm_json_object writes by parsing it, never by comparing its text.
 
-{% macro mysql5__lm_json_object(pairs) %}{{ return(lm.mysql__lm_json_object(pairs)) }}{% endmacro %}
-
-{#- lm_json_extract_number(json_expr, key): a top-level JSON number as a double; NULL if missing, null or not a number. -#}
+    lm_json_extract_number(json_expr, key): a top-level JSON number as a double; NULL if missing, null or
+    not a number.
+-#}
 {% macro lm_json_extract_number(json_expr, key) %}
     {{ return(adapter.dispatch('lm_json_extract_number', 'lm')(json_expr, key)) }}
-{% endmacro %}
-
-{% macro default__lm_json_extract_number(json_expr, key) %}
-    {{ exceptions.raise_compiler_error("lm_json_extract_number has no implementation for adapter type " ~ target.type) }}
 {% endmacro %}
 
 {# JSON_TYPE names: MySQL 8 INTEGER, UNSIGNED INTEGER, DOUBLE, DECIMAL; MariaDB INTEGER, DOUBLE. #}
@@ -97,6 +95,10 @@
     end)
 {%- endmacro %}
 
+{% macro mariadb__lm_json_extract_number(json_expr, key) %}
+    {{ return(lm.mysql__lm_json_extract_number(json_expr, key)) }}
+{% endmacro %}
+
 {% macro duckdb__lm_json_extract_number(json_expr, key) -%}
     {%- set path = lm.lm_json_key_path(key) -%}
     (case
@@ -105,24 +107,12 @@
     end)
 {%- endmacro %}
 
-{% macro mariadb__lm_json_extract_number(json_expr, key) %}
-    {{ return(lm.mysql__lm_json_extract_number(json_expr, key)) }}
-{% endmacro %}
-
-{% macro mysql5__lm_json_extract_number(json_expr, key) %}
-    {{ return(lm.mysql__lm_json_extract_number(json_expr, key)) }}
-{% endmacro %}
-
 {#-
     lm_json_extract_string(json_expr, key): a top-level JSON string, unquoted; NULL if missing or null.
     Other values come back as their JSON text (formatting of numbers and nested values may differ).
 -#}
 {% macro lm_json_extract_string(json_expr, key) %}
     {{ return(adapter.dispatch('lm_json_extract_string', 'lm')(json_expr, key)) }}
-{% endmacro %}
-
-{% macro default__lm_json_extract_string(json_expr, key) %}
-    {{ exceptions.raise_compiler_error("lm_json_extract_string has no implementation for adapter type " ~ target.type) }}
 {% endmacro %}
 
 {#
@@ -134,14 +124,10 @@
     (case when json_type({{ value }}) <> 'NULL' then json_unquote({{ value }}) end)
 {%- endmacro %}
 
-{% macro duckdb__lm_json_extract_string(json_expr, key) -%}
-    json_extract_string({{ json_expr }}, {{ lm.lm_json_key_path(key) }})
-{%- endmacro %}
-
 {% macro mariadb__lm_json_extract_string(json_expr, key) %}
     {{ return(lm.mysql__lm_json_extract_string(json_expr, key)) }}
 {% endmacro %}
 
-{% macro mysql5__lm_json_extract_string(json_expr, key) %}
-    {{ return(lm.mysql__lm_json_extract_string(json_expr, key)) }}
-{% endmacro %}
+{% macro duckdb__lm_json_extract_string(json_expr, key) -%}
+    json_extract_string({{ json_expr }}, {{ lm.lm_json_key_path(key) }})
+{%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Strings: concatenation and hashing. (Regular expressions: regex.sql.) -#}
+{#- Strings: concatenation and hashing. -#}
 
 {#-
     lm_concat(exprs): exprs is a list of SQL expressions. NULL if any of them is NULL (standard `||`).
@@ -7,16 +7,12 @@
 -#}
 {% macro lm_concat(exprs) %}{{ return(adapter.dispatch('lm_concat', 'lm')(exprs)) }}{% endmacro %}
 
+{# The argument check shared by the implementations: a non-empty list, not a string. #}
 {% macro lm_check_expr_list(macro_name, exprs) %}
     {% if exprs is string or exprs is not iterable or exprs | length == 0 %}
         {{ exceptions.raise_compiler_error(macro_name ~ " needs a non-empty list of SQL expressions, got " ~ exprs) }}
     {% endif %}
 {% endmacro %}
-
-{% macro default__lm_concat(exprs) -%}
-    {%- do lm.lm_check_expr_list('lm_concat', exprs) -%}
-    ({% for expr in exprs %}cast({{ expr }} as varchar){% if not loop.last %} || {% endif %}{% endfor %})
-{%- endmacro %}
 
 {# MySQL/MariaDB read `||` as OR (unless sql_mode has PIPES_AS_CONCAT); CONCAT() is NULL if any argument is. #}
 {% macro mysql__lm_concat(exprs) -%}
@@ -24,22 +20,16 @@
     concat({{ exprs | join(', ') }})
 {%- endmacro %}
 
+{% macro mariadb__lm_concat(exprs) %}{{ return(lm.mysql__lm_concat(exprs)) }}{% endmacro %}
+
 {# `||`, not concat(): DuckDB's concat() skips NULLs. #}
 {% macro duckdb__lm_concat(exprs) -%}
     {%- do lm.lm_check_expr_list('lm_concat', exprs) -%}
     ({% for expr in exprs %}cast({{ expr }} as varchar){% if not loop.last %} || {% endif %}{% endfor %})
 {%- endmacro %}
 
-{% macro mariadb__lm_concat(exprs) %}{{ return(lm.mysql__lm_concat(exprs)) }}{% endmacro %}
-
-{% macro mysql5__lm_concat(exprs) %}{{ return(lm.mysql__lm_concat(exprs)) }}{% endmacro %}
-
 {#- lm_md5(expr): lowercase hex MD5 of the UTF-8 bytes of a string; NULL stays NULL. -#}
 {% macro lm_md5(expr) %}{{ return(adapter.dispatch('lm_md5', 'lm')(expr)) }}{% endmacro %}
-
-{% macro default__lm_md5(expr) -%}
-    md5(cast({{ expr }} as varchar))
-{%- endmacro %}
 
 {#
     MD5() hashes the bytes of the string in its own character set: the same as DuckDB for utf8mb3/utf8mb4
@@ -49,10 +39,8 @@
     lower(md5({{ expr }}))
 {%- endmacro %}
 
+{% macro mariadb__lm_md5(expr) %}{{ return(lm.mysql__lm_md5(expr)) }}{% endmacro %}
+
 {% macro duckdb__lm_md5(expr) -%}
     md5(cast({{ expr }} as varchar))
 {%- endmacro %}
-
-{% macro mariadb__lm_md5(expr) %}{{ return(lm.mysql__lm_md5(expr)) }}{% endmacro %}
-
-{% macro mysql5__lm_md5(expr) %}{{ return(lm.mysql__lm_md5(expr)) }}{% endmacro %}

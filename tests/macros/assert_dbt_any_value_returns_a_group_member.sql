@@ -1,5 +1,6 @@
 -- Guards the project's dbt.any_value override on MySQL/MariaDB (MariaDB 10.11 has no ANY_VALUE()): one
--- row per group, and the value is one of the group's non-NULL values (or NULL when all are NULL).
+-- row per group, and the value is one of the group's non-NULL values (or NULL when all are NULL). Not built
+-- with lm_known_values: any member of the group is a right answer, so there is no one expected value.
 with items as (
     -- Literal cases, one row per line; the first row names the columns.
     -- noqa: disable=AL03,LT09

@@ -1,6 +1,6 @@
 -- Guards the project's dbt.dateadd override on MySQL/MariaDB (dbt's stock dateadd() fails there) against
 -- DuckDB's behaviour: each datepart, negative amounts, and month-end clamping (Jan 31 + 1 month = Feb 29).
-{%- set checks = [
+{%- set expectations = [
     ['day', 1, '2024-02-01 10:00:00'],
     ['month', 1, '2024-02-29 10:00:00'],
     ['month', -2, '2023-11-30 10:00:00'],
@@ -11,32 +11,15 @@
     ['week', 1, '2024-02-07 10:00:00'],
     ['quarter', 1, '2024-04-30 10:00:00'],
 ] %}
-with cases as (
-    select cast('2024-01-31 10:00:00' as {{ lm_type_timestamp() }}) as started_at
-),
-
-results as (
-    {%- for check in checks %}
-        {%- if not loop.first %}
-            union all
-        {%- endif %}
-        select
-            {{ loop.index }} as case_id,
-            '{{ check[0] }} {{ check[1] }}' as check_name,
-            {{ dbt.dateadd(check[0], check[1], 'started_at') }} as actual,
-            cast('{{ check[2] }}' as {{ lm_type_timestamp() }}) as expected
-        from cases
-    {%- endfor %}
-),
-
-final as (
-    select
-        case_id,
-        check_name,
-        actual,
-        expected
-    from results
-    where {{ lm_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- set cases %}
+    select 1 as case_id, cast('2024-01-31 10:00:00' as {{ lm_type_timestamp() }}) as started_at
+{%- endset %}
+{%- set checks = [] %}
+{%- for datepart, amount, expected in expectations %}
+    {%- do checks.append({
+        'name': datepart ~ ' ' ~ amount,
+        'actual': dbt.dateadd(datepart, amount, 'started_at'),
+        'expected': "cast('" ~ expected ~ "' as " ~ lm_type_timestamp() ~ ")",
+    }) %}
+{%- endfor %}
+{{ lm_known_values(cases, checks=checks) }}

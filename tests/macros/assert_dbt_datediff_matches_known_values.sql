@@ -2,10 +2,7 @@
 -- dbt's semantics as DuckDB implements them: datepart boundaries crossed (23:59 -> 00:01 is 1 day, 1 hour,
 -- 2 minutes; 31 Dec -> 1 Jan is 1 month, quarter and year), weeks as whole 7-day spans of calendar days
 -- truncated toward zero, negative spans, NULL in -> NULL out.
-{%- set parts = ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] %}
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select
         1 as case_id,
         '2024-01-01 23:59:00' as first_text,
@@ -26,42 +23,20 @@ with cases as (
     select 4, '2024-01-01 10:00:00', '2024-01-08 09:00:00', 601200, 10020, 167, 7, 1, 0, 0, 0
     union all
     select 5, null, '2024-01-08 09:00:00', null, null, null, null, null, null, null, null
-    -- noqa: enable=AL03,LT09
-),
-
-typed_cases as (
-    select
-        case_id,
-        cast(first_text as {{ lm_type_timestamp() }}) as first_at,
-        cast(second_text as {{ lm_type_timestamp() }}) as second_at,
-        {%- for part in parts %}
-            expected_{{ part }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    from cases
-),
-
-results as (
-    {%- for part in parts %}
-        {%- if not loop.first %}
-            union all
-        {%- endif %}
-        select
-            case_id,
-            '{{ part }}' as datepart,
-            {{ dbt.datediff('first_at', 'second_at', part) }} as actual,
-            expected_{{ part }} as expected
-        from typed_cases
-    {%- endfor %}
-),
-
-final as (
-    select
-        case_id,
-        datepart,
-        actual,
-        expected
-    from results
-    where {{ lm_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{%- set checks = [] %}
+{%- for datepart in ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] %}
+    {%- do checks.append({
+        'name': datepart,
+        'actual': dbt.datediff('first_at', 'second_at', datepart),
+        'expected': 'expected_' ~ datepart,
+    }) %}
+{%- endfor %}
+{{ lm_known_values(
+    cases,
+    typed={
+        'first_at': 'cast(first_text as ' ~ lm_type_timestamp() ~ ')',
+        'second_at': 'cast(second_text as ' ~ lm_type_timestamp() ~ ')',
+    },
+    checks=checks,
+) }}

@@ -1,9 +1,8 @@
--- Guards dbt.safe_cast on both engines (the project routes it through the lm_try_cast_* macros): bad text
--- gives NULL for every numeric and date type instead of MySQL's 0 or DuckDB's conversion error, and
--- good text gives the value; types named by dbt's own type macros.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+-- Guards dbt.safe_cast on both engines (the project routes it through lm_mysql_try_cast and
+-- lm_duckdb_try_cast): bad text gives NULL for every numeric and date type instead of MySQL's 0 or
+-- DuckDB's conversion error, and good text gives the value; types named by dbt's own type macros.
+-- The assert_dbt_safe_cast_<kind> tests go through each kind in detail.
+{%- set cases %}
     select
         1 as case_id,
         '12345678901' as bigint_text,
@@ -28,47 +27,30 @@ with cases as (
         null, '-0.000001', -25e0, '2024-12-31', '2024-12-31 00:00:00', -7
     union all
     select 5, null, null, null, null, null, null, null, null, null, null, null, null
-    -- noqa: enable=AL03,LT09
-),
-
-results as (
-    select
-        case_id,
-        {{ dbt.safe_cast('bigint_text', dbt.type_bigint()) }} as actual_bigint,
-        expected_bigint,
-        {{ dbt.safe_cast('numeric_text', dbt.type_numeric()) }} as actual_numeric,
-        cast(expected_numeric_text as {{ lm_type_decimal(28, 6) }}) as expected_numeric,
-        {{ dbt.safe_cast('float_text', dbt.type_float()) }} as actual_float,
-        expected_float,
-        {{ dbt.safe_cast('date_text', 'date') }} as actual_date,
-        cast(expected_date_text as {{ lm_type_date() }}) as expected_date,
-        {{ dbt.safe_cast('timestamp_text', dbt.type_timestamp()) }} as actual_timestamp,
-        cast(expected_timestamp_text as {{ lm_type_timestamp() }}) as expected_timestamp,
-        {{ dbt.safe_cast('int_text', dbt.type_int()) }} as actual_int,
-        expected_int,
-        {{ dbt.safe_cast('case_id', dbt.type_string()) }} as actual_string
-    from cases
-),
-
-final as (
-    select
-        case_id,
-        actual_bigint,
-        actual_numeric,
-        actual_float,
-        actual_date,
-        actual_timestamp,
-        actual_int,
-        actual_string
-    from results
-    where
-        {{ lm_is_distinct_from('actual_bigint', 'expected_bigint') }}
-        or {{ lm_is_distinct_from('actual_numeric', 'expected_numeric') }}
-        or {{ lm_is_distinct_from('actual_float', 'expected_float') }}
-        or {{ lm_is_distinct_from('actual_date', 'expected_date') }}
-        or {{ lm_is_distinct_from('actual_timestamp', 'expected_timestamp') }}
-        or {{ lm_is_distinct_from('actual_int', 'expected_int') }}
-        or {{ lm_text_is_distinct_from('actual_string', lm_concat(['case_id'])) }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(cases, checks=[
+    {'name': 'bigint', 'actual': dbt.safe_cast('bigint_text', dbt.type_bigint()), 'expected': 'expected_bigint'},
+    {
+        'name': 'numeric',
+        'actual': dbt.safe_cast('numeric_text', dbt.type_numeric()),
+        'expected': 'cast(expected_numeric_text as ' ~ lm_type_decimal(28, 6) ~ ')',
+    },
+    {'name': 'float', 'actual': dbt.safe_cast('float_text', dbt.type_float()), 'expected': 'expected_float'},
+    {
+        'name': 'date',
+        'actual': dbt.safe_cast('date_text', 'date'),
+        'expected': 'cast(expected_date_text as date)',
+    },
+    {
+        'name': 'timestamp',
+        'actual': dbt.safe_cast('timestamp_text', dbt.type_timestamp()),
+        'expected': 'cast(expected_timestamp_text as ' ~ lm_type_timestamp() ~ ')',
+    },
+    {'name': 'int', 'actual': dbt.safe_cast('int_text', dbt.type_int()), 'expected': 'expected_int'},
+    {
+        'name': 'string',
+        'actual': dbt.safe_cast('case_id', dbt.type_string()),
+        'expected': lm_concat(['case_id']),
+        'compare': 'text',
+    },
+]) }}

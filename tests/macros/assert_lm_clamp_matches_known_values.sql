@@ -1,9 +1,7 @@
 -- Guards lm_clamp: values limited to [low, high]; a NULL value stays NULL (DuckDB's GREATEST/LEAST skip
 -- NULLs and would return the bound); a NULL bound means no bound on that side (MySQL's GREATEST/LEAST
 -- would return NULL); works for integers and decimals.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select 1 as case_id, '5' as value_text, '0' as low_text, '10' as high_text, '5' as expected_text
     union all
     select 2, '-1', '0', '10', '0'
@@ -29,42 +27,28 @@ with cases as (
     select 12, '1.25', '0', '1', '1'
     union all
     select 13, '-0.01', '0', '1', '0'
-    -- noqa: enable=AL03,LT09
-),
-
-typed_cases as (
-    select
-        case_id,
-        cast(value_text as {{ lm_type_decimal(8, 4) }}) as input_value,
-        cast(low_text as {{ lm_type_decimal(8, 4) }}) as low_value,
-        cast(high_text as {{ lm_type_decimal(8, 4) }}) as high_value,
-        cast(expected_text as {{ lm_type_decimal(8, 4) }}) as expected
-    from cases
-),
-
-results as (
-    select
-        case_id,
-        {{ lm_clamp('input_value', 'low_value', 'high_value') }} as actual,
-        expected
-    from typed_cases
-    union all
-    select
-        100 + case_id as case_id,
-        {{ lm_clamp(
-            'cast(input_value * 10000 as ' ~ lm_type_int() ~ ')', 'low_value * 10000', 'high_value * 10000'
-        ) }} as actual,
-        expected * 10000 as expected
-    from typed_cases
-),
-
-final as (
-    select
-        case_id,
-        actual,
-        expected
-    from results
-    where {{ lm_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{%- set decimal_type = lm_type_decimal(8, 4) %}
+{{ lm_known_values(
+    cases,
+    typed={
+        'input_value': 'cast(value_text as ' ~ decimal_type ~ ')',
+        'low_value': 'cast(low_text as ' ~ decimal_type ~ ')',
+        'high_value': 'cast(high_text as ' ~ decimal_type ~ ')',
+        'expected': 'cast(expected_text as ' ~ decimal_type ~ ')',
+    },
+    checks=[
+        {
+            'name': 'decimal',
+            'actual': lm_clamp('input_value', 'low_value', 'high_value'),
+            'expected': 'expected',
+        },
+        {
+            'name': 'integer',
+            'actual': lm_clamp(
+                'cast(input_value * 10000 as ' ~ lm_type_int() ~ ')', 'low_value * 10000', 'high_value * 10000'
+            ),
+            'expected': 'expected * 10000',
+        },
+    ],
+) }}

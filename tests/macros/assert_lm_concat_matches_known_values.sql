@@ -2,9 +2,7 @@
 -- engines, and NULL when any part is NULL (MariaDB's `||` is OR: dbt's stock concat returned 0 there;
 -- DuckDB's concat() would skip the NULL). Compared byte for byte (trailing spaces count). Returns the
 -- mismatching cases.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select
         1 as case_id,
         'a' as part_text,
@@ -23,42 +21,20 @@ with cases as (
     select 5, '', 0, '2024-12-31', '-0.25', '02024-12-31-0.25', ''
     union all
     select 6, 'приём ', -3, '2024-01-01', '10.00', 'приём -32024-01-0110.00', 'приём '
-    -- noqa: enable=AL03,LT09
-),
-
-typed_cases as (
-    select
-        case_id,
-        part_text,
-        part_int,
-        cast(part_date_text as {{ lm_type_date() }}) as part_date,
-        cast(part_decimal_text as {{ lm_type_decimal(6, 2) }}) as part_decimal,
-        expected_all,
-        expected_single
-    from cases
-),
-
-results as (
-    select
-        case_id,
-        {{ lm_concat(['part_text', 'part_int', 'part_date', 'part_decimal']) }} as actual_all,
-        expected_all,
-        {{ lm_concat(['part_text']) }} as actual_single,
-        expected_single
-    from typed_cases
-),
-
-final as (
-    select
-        case_id,
-        actual_all,
-        expected_all,
-        actual_single,
-        expected_single
-    from results
-    where
-        {{ lm_text_is_distinct_from('actual_all', 'expected_all') }}
-        or {{ lm_text_is_distinct_from('actual_single', 'expected_single') }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(
+    cases,
+    typed={
+        'part_date': 'cast(part_date_text as date)',
+        'part_decimal': 'cast(part_decimal_text as ' ~ lm_type_decimal(6, 2) ~ ')',
+    },
+    checks=[
+        {
+            'name': 'all parts',
+            'actual': lm_concat(['part_text', 'part_int', 'part_date', 'part_decimal']),
+            'expected': 'expected_all',
+            'compare': 'text',
+        },
+        {'name': 'single part', 'actual': lm_concat(['part_text']), 'expected': 'expected_single', 'compare': 'text'},
+    ],
+) }}

@@ -1,8 +1,6 @@
 -- Guards lm_hour_of: the hour of day 0-23 of a timestamp (midnight is 0, 23:59:59.999999 is 23, not
 -- rounded into the next hour), NULL in -> NULL out.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select 1 as case_id, '2024-05-13 00:00:00' as input_text, 0 as expected
     union all
     select 2, '2024-05-19 23:59:59.999999', 23
@@ -18,35 +16,9 @@ with cases as (
     select 7, '2024-02-29 13:00:00', 13
     union all
     select 8, null, null
-    -- noqa: enable=AL03,LT09
-),
-
-typed_cases as (
-    select
-        case_id,
-        cast(input_text as {{ lm_type_timestamp() }}) as input_at,
-        expected
-    from cases
-),
-
-results as (
-    select
-        case_id,
-        input_at,
-        {{ lm_hour_of('input_at') }} as actual,
-        expected
-    from typed_cases
-),
-
-final as (
-    select
-        case_id,
-        input_at,
-        actual,
-        expected
-    from results
-    where
-        {{ lm_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(
+    cases,
+    typed={'input_at': 'cast(input_text as ' ~ lm_type_timestamp() ~ ')'},
+    checks=[{'name': 'hour', 'actual': lm_hour_of('input_at'), 'expected': 'expected'}],
+) }}

@@ -1,8 +1,6 @@
 -- Guards lm_iso_weekday: ISO weekday 1 = Monday .. 7 = Sunday (not MySQL's DAYOFWEEK, 1 = Sunday, nor
 -- its WEEKDAY, 0 = Monday), for timestamps and for dates, NULL in -> NULL out.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select 1 as case_id, '2024-05-13 00:00:00' as input_text, 1 as expected
     union all
     select 2, '2024-05-19 23:59:59.999999', 7
@@ -18,37 +16,12 @@ with cases as (
     select 7, '2024-02-29 13:00:00', 4
     union all
     select 8, null, null
-    -- noqa: enable=AL03,LT09
-),
-
-typed_cases as (
-    select
-        case_id,
-        cast(input_text as {{ lm_type_timestamp() }}) as input_at,
-        expected
-    from cases
-),
-
-results as (
-    select
-        case_id,
-        input_at,
-        {{ lm_iso_weekday('input_at') }} as actual,
-        {{ lm_iso_weekday(lm_date_of('input_at')) }} as actual_from_date,
-        expected
-    from typed_cases
-),
-
-final as (
-    select
-        case_id,
-        input_at,
-        actual,
-        expected
-    from results
-    where
-        {{ lm_is_distinct_from('actual', 'expected') }}
-        or {{ lm_is_distinct_from('actual_from_date', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(
+    cases,
+    typed={'input_at': 'cast(input_text as ' ~ lm_type_timestamp() ~ ')'},
+    checks=[
+        {'name': 'from timestamp', 'actual': lm_iso_weekday('input_at'), 'expected': 'expected'},
+        {'name': 'from date', 'actual': lm_iso_weekday(lm_date_of('input_at')), 'expected': 'expected'},
+    ],
+) }}

@@ -1,9 +1,7 @@
 -- Guards lm_md5: lowercase hex MD5 of the UTF-8 bytes (reference digests from RFC 1321 / Python
 -- hashlib), identical on both engines for non-ASCII text; NULL stays NULL. Compared byte for byte, so an
 -- uppercase digest fails on MariaDB's case-insensitive collation too.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select 1 as case_id, '' as input_text, 'd41d8cd98f00b204e9800998ecf8427e' as expected
     union all
     select 2, 'abc', '900150983cd24fb0d6963f7d28e17f72'
@@ -13,26 +11,7 @@ with cases as (
     select 4, 'приём', '8c35ecd3e791adae9d06b9a99d16ad22'
     union all
     select 5, null, null
-    -- noqa: enable=AL03,LT09
-),
-
-results as (
-    select
-        case_id,
-        input_text,
-        {{ lm_md5('input_text') }} as actual,
-        expected
-    from cases
-),
-
-final as (
-    select
-        case_id,
-        input_text,
-        actual,
-        expected
-    from results
-    where {{ lm_text_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(cases, checks=[
+    {'name': 'md5', 'actual': lm_md5('input_text'), 'expected': 'expected', 'compare': 'text'},
+]) }}

@@ -1,9 +1,7 @@
 -- Guards lm_seconds_between: whole elapsed seconds from start to end, signed, truncated toward zero
 -- (0.9 s -> 1.1 s is 0, not the 1 that counting second boundaries would give), across midnight and
 -- leap days; NULL in -> NULL out.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+{%- set cases %}
     select 1 as case_id, '2024-01-01 00:00:00' as start_text, '2024-01-01 00:01:30' as end_text, 90 as expected
     union all
     select 2, '2024-01-01 00:01:30', '2024-01-01 00:00:00', -90
@@ -23,37 +21,12 @@ with cases as (
     select 9, null, '2024-01-01 00:00:00', null
     union all
     select 10, '2024-01-01 00:00:00', null, null
-    -- noqa: enable=AL03,LT09
-),
-
-typed_cases as (
-    select
-        case_id,
-        cast(start_text as {{ lm_type_timestamp() }}) as started_at,
-        cast(end_text as {{ lm_type_timestamp() }}) as ended_at,
-        expected
-    from cases
-),
-
-results as (
-    select
-        case_id,
-        started_at,
-        ended_at,
-        {{ lm_seconds_between('started_at', 'ended_at') }} as actual,
-        expected
-    from typed_cases
-),
-
-final as (
-    select
-        case_id,
-        started_at,
-        ended_at,
-        actual,
-        expected
-    from results
-    where {{ lm_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(
+    cases,
+    typed={
+        'started_at': 'cast(start_text as ' ~ lm_type_timestamp() ~ ')',
+        'ended_at': 'cast(end_text as ' ~ lm_type_timestamp() ~ ')',
+    },
+    checks=[{'name': 'seconds', 'actual': lm_seconds_between('started_at', 'ended_at'), 'expected': 'expected'}],
+) }}

@@ -1,10 +1,9 @@
--- Guards lm_try_cast_int: integer text (spaces trimmed, sign, leading zeros) becomes a signed 64-bit
--- integer; anything else becomes NULL, never 0 (MySQL's CAST('abc' AS SIGNED)) and never a rounded or
--- reinterpreted value (DuckDB's TRY_CAST accepts '12.5' -> 13, '1e3', '1_000', '0x1F'); values outside
--- the 64-bit range are NULL on both engines (MySQL would clamp them). Returns the mismatching cases.
-with cases as (
-    -- Literal cases, one row per line; the first row names the columns.
-    -- noqa: disable=AL03,LT09
+-- Guards dbt.safe_cast to bigint (the project's override): integer text (spaces trimmed, sign, leading
+-- zeros) becomes a signed 64-bit integer; anything else becomes NULL, never 0 (MySQL's CAST('abc' AS
+-- SIGNED)) and never a rounded or reinterpreted value (DuckDB's TRY_CAST accepts '12.5' -> 13, '1e3',
+-- '1_000', '0x1F'); values outside the 64-bit range are NULL on both engines (MySQL would clamp them).
+-- Returns the mismatching cases.
+{%- set cases %}
     select 1 as case_id, '12' as input_text, 12 as expected
     union all
     select 2, ' 12 ', 12
@@ -54,26 +53,7 @@ with cases as (
     select 24, '5-', null
     union all
     select 25, null, null
-    -- noqa: enable=AL03,LT09
-),
-
-results as (
-    select
-        case_id,
-        input_text,
-        {{ lm_try_cast_int('input_text') }} as actual,
-        expected
-    from cases
-),
-
-final as (
-    select
-        case_id,
-        input_text,
-        actual,
-        expected
-    from results
-    where {{ lm_is_distinct_from('actual', 'expected') }}
-)
-
-select * from final
+{%- endset %}
+{{ lm_known_values(cases, checks=[
+    {'name': 'int', 'actual': dbt.safe_cast('input_text', 'bigint'), 'expected': 'expected'},
+]) }}
