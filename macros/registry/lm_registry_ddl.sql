@@ -135,7 +135,10 @@
         scope_calls           bigint        not null,
         rows_written          bigint        not null,
         rows_deleted          bigint        not null,
-        source_high_water_at  timestamp
+        source_high_water_at  timestamp,
+        scope_reason          varchar(255),
+        settings_fingerprint  varchar(32),
+        settings_json         varchar(8000)
     )
 {% endmacro %}
 
@@ -158,6 +161,9 @@
         rows_written          bigint        not null,
         rows_deleted          bigint        not null,
         source_high_water_at  datetime      null,
+        scope_reason          varchar(255)  null,
+        settings_fingerprint  char(32)      null,
+        settings_json         text          null,
         primary key (id),
         key idx_lm_run_log_logged_at (logged_at)
     ) engine=InnoDB default charset=utf8mb4

@@ -5,10 +5,7 @@
 
 {# True when this invocation recomputes every call: `--full-refresh`, or var lm_full_rebuild. #}
 {% macro lm_is_full_rebuild() %}
-    {%- set rebuild_var = var('lm_full_rebuild', false) -%}
-    {%- set rebuild_requested = rebuild_var is sameas true
-        or (rebuild_var | string | lower | trim) in ['true', '1', 'yes', 'y', 'on'] -%}
-    {{ return(flags.FULL_REFRESH or rebuild_requested) }}
+    {{ return(flags.FULL_REFRESH or lm_var('lm_full_rebuild')) }}
 {% endmacro %}
 
 {#
@@ -57,22 +54,29 @@
         scope_calls,
         rows_written,
         rows_deleted,
-        source_high_water_at
+        source_high_water_at,
+        scope_reason,
+        settings_fingerprint,
+        settings_json
     )
     select
         {{ lm_sql_string(invocation_id) }} as invocation_id,
         {{ lm_sql_string(target_relation.schema ~ '.' ~ target_relation.identifier) }} as relation_name,
         {{ lm_timestamp_literal(run_started_at) }} as run_started_at,
-        {{ lm_sql_string(var('lm_calc_source', 'cron_daily_scoring')) }} as calc_source,
-        {{ lm_sql_string(var('lm_calc_profile', 'default_v1')) }} as calc_profile,
-        {{ lm_sql_string(var('lm_version', '1.0.0')) }} as lm_version,
+        {{ lm_sql_string(lm_var('lm_calc_source')) }} as calc_source,
+        {{ lm_sql_string(lm_var('lm_calc_profile')) }} as calc_profile,
+        {{ lm_sql_string(lm_var('lm_version')) }} as lm_version,
         {{ 'true' if lm_is_full_rebuild() else 'false' }} as is_full_refresh,
         {{ counts.scope_calls }} as scope_calls,
         {{ counts.rows_written }} as rows_written,
         {{ counts.rows_deleted }} as rows_deleted,
         {%- if batch_relation is not none %}
-        (select max(source_high_water_at) from {{ batch_relation }}) as source_high_water_at
+        (select max(source_high_water_at) from {{ batch_relation }}) as source_high_water_at,
+        (select max(scope_reason) from {{ batch_relation }}) as scope_reason,
         {%- else %}
-        null as source_high_water_at
+        null as source_high_water_at,
+        null as scope_reason,
         {%- endif %}
+        {{ lm_sql_string(lm_settings_fingerprint()) }} as settings_fingerprint,
+        {{ lm_sql_string(tojson(lm_settings_snapshot())) }} as settings_json
 {% endmacro %}

@@ -5,8 +5,10 @@
     int_scoring_scope adds those old positions to the changed set (reading it as source lm_state through
     stg_lm_state__scored_calls); lm_value's post-hooks rewrite the rows of the scoped calls inside the
     registry's transaction. Created by an on-run-start hook (macros/registry/lm_state.sql); while it is
-    empty the run is full (lm_scoring_changed_since), so it always covers every scored call.
+    empty the run is full (lm_scope_decision), so it always covers every scored call.
     No primary key on DuckDB: deleting and re-inserting a key in one transaction trips its ART index.
+    It also keeps the grading each call was scored from (call_score_id, grading_count): a grading deleted at
+    the source changes neither updated_at nor any timestamp, only this difference shows it.
 -#}
 {% macro lm_scored_calls_relation() %}
     {{ return(api.Relation.create(
@@ -25,7 +27,9 @@
     create table if not exists {{ lm_scored_calls_relation() }} (
         history_id       uinteger   not null,
         caller_key       varchar(32),
-        call_started_at  timestamp  not null
+        call_started_at  timestamp  not null,
+        call_score_id    uinteger,
+        grading_count    integer
     )
 {% endmacro %}
 
@@ -33,7 +37,9 @@
     create table if not exists {{ lm_scored_calls_relation() }} (
         history_id       int unsigned  not null primary key,
         caller_key       char(32)      null,
-        call_started_at  datetime      not null
+        call_started_at  datetime      not null,
+        call_score_id    int unsigned  null,
+        grading_count    int           null
     ) engine=InnoDB default charset=utf8mb4
 {% endmacro %}
 
@@ -63,11 +69,15 @@
     {{ return(lm.mysql__lm_scored_calls_delete_sql(scope)) }}
 {% endmacro %}
 
+{# Calls gone from call_history leave the table (their lm_value rows are deleted by the same run). #}
 {% macro lm_scored_calls_insert_sql(scope) %}
-    insert into {{ lm_scored_calls_relation() }} (history_id, caller_key, call_started_at)
+    insert into {{ lm_scored_calls_relation() }} (history_id, caller_key, call_started_at, call_score_id, grading_count)
     select
         history_id,
         caller_key,
-        call_started_at
+        call_started_at,
+        call_score_id,
+        grading_count
     from {{ scope }}
+    where not is_gone_from_source
 {% endmacro %}

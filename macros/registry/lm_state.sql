@@ -4,6 +4,8 @@
 
         on-run-start:
           - "{{ lm_state_schema_create_sql() }}"
+          - "{{ lm_run_log_migration_sql('scope_reason') }}"       (one per column an older LM lacks)
+          - "{{ lm_scored_calls_migration_sql() }}"
           - "{{ lm_run_log_create_sql(lm_run_log_relation()) }}"
           - "{{ lm_scored_calls_create_sql() }}"
 
@@ -13,4 +15,45 @@
 {% macro lm_state_schema_create_sql() %}
     {%- set schema_relation = api.Relation.create(database=target.database, schema=target.schema) -%}
     {{ return('create schema if not exists ' ~ schema_relation.without_identifier()) }}
+{% endmacro %}
+
+{#-
+    Migration of the state tables of an older LM version, before they are created or read; one statement
+    per hook (dbt runs and commits each hook on its own), '' when there is nothing to do:
+    lm_run_log (history, kept) gets each column it lacks; lm_scored_calls (derived state) without its
+    grading columns is dropped, so the next hook creates it anew and the run is full.
+-#}
+{% macro lm_run_log_migration_sql(column) %}
+    {%- set column_types = {
+        'scope_reason': 'varchar(255)',
+        'settings_fingerprint': 'varchar(32)',
+        'settings_json': 'text' if target.type in ['mysql', 'mariadb'] else 'varchar(8000)',
+    } -%}
+    {%- set relation = lm_run_log_relation() -%}
+    {%- set present = lm_state_column_names(relation) -%}
+    {%- if present | length == 0 or column in present -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ log('lm: lm_run_log gets column ' ~ column ~ ' (state of an older LM version)', info=true) }}
+    {{ return('alter table ' ~ relation ~ ' add column ' ~ column ~ ' ' ~ column_types[column]) }}
+{% endmacro %}
+
+{% macro lm_scored_calls_migration_sql() %}
+    {%- set relation = lm_scored_calls_relation() -%}
+    {%- set present = lm_state_column_names(relation) -%}
+    {%- if present | length == 0 or 'grading_count' in present -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ log('lm: lm_scored_calls of an older LM version dropped; this run recomputes every call', info=true) }}
+    {{ return('drop table ' ~ relation) }}
+{% endmacro %}
+
+{#- Lowercased column names of a state table, [] when it does not exist. Read through run_query on
+    information_schema (lm_registry_target_columns), not adapter introspection: on DuckDB the latter opens
+    a transaction on the hook connection that is never committed, and the hook's DDL would be lost. -#}
+{% macro lm_state_column_names(relation) %}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(lm_registry_target_columns(relation) | map(attribute='name') | map('lower') | list) }}
 {% endmacro %}

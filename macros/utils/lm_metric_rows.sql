@@ -26,9 +26,9 @@
         {{ numeric_expr if numeric_expr != 'null' else 'cast(null as ' ~ lm_type_decimal(10, 4) ~ ')' }} as value_numeric,
         cast({{ label_expr }} as {{ lm_type_string() }}(255)) as value_label,
         cast({{ json_expr }} as {{ lm_type_string() }}) as value_json,
-        '{{ var("lm_version") }}' as lm_version,
+        {{ lm_sql_string(lm_var('lm_version')) }} as lm_version,
         {{ dictionary }}.calc_method,
-        '{{ var("lm_calc_source") }}' as calc_source
+        {{ lm_sql_string(lm_var('lm_calc_source')) }} as calc_source
     from {{ relation }}
     inner join {{ dictionary }}
         on {{ dictionary }}.metric_code = '{{ code }}'

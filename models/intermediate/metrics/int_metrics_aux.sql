@@ -70,8 +70,8 @@ final as (
     select
         calls.history_id,
         calls.call_score_id,
-        '{{ var("lm_version") }}' as lm_version,
-        '{{ var("lm_calc_profile") }}' as calc_profile,
+        {{ lm_sql_string(lm_var('lm_version')) }} as lm_version,
+        {{ lm_sql_string(lm_var('lm_calc_profile')) }} as calc_profile,
         {{ lm_json_object([
             ['call_status', 'calls.call_status'],
             ['direction', 'calls.direction'],

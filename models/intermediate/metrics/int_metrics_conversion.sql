@@ -133,8 +133,8 @@ final as (
             end,
             4
         ) as conversion_score,
-        round({{ lm_clamp('lost_opportunity_raw', 0, var('lm_value_max')) }}, 4) as lost_opportunity_score,
-        coalesce(lost_opportunity_raw > {{ var('lm_value_max') }}, false) as is_lost_opportunity_clamped,
+        round({{ lm_clamp('lost_opportunity_raw', 0, lm_var('lm_value_max')) }}, 4) as lost_opportunity_score,
+        coalesce(lost_opportunity_raw > {{ lm_var('lm_value_max') }}, false) as is_lost_opportunity_clamped,
         round({{ lm_clamp('cross_sell_raw', 0, 1) }}, 4) as cross_sell_potential
     from scored
 )

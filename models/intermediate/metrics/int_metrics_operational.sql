@@ -115,8 +115,8 @@ final as (
         call_score_id,
         round(response_speed_score, 4) as response_speed_score,
         round(talk_time_efficiency, 4) as talk_time_efficiency,
-        round({{ lm_clamp('queue_impact_raw', 0, var('lm_value_max')) }}, 4) as queue_impact_index,
-        coalesce(queue_impact_raw > {{ var('lm_value_max') }}, false) as is_queue_impact_clamped
+        round({{ lm_clamp('queue_impact_raw', 0, lm_var('lm_value_max')) }}, 4) as queue_impact_index,
+        coalesce(queue_impact_raw > {{ lm_var('lm_value_max') }}, false) as is_queue_impact_clamped
     from scored
 )
 

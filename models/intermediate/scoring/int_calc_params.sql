@@ -8,9 +8,9 @@
         "select distinct calc_profile, parameter_code from " ~ profile_seed ~ " order by parameter_code"
     ) %}
     {%- set profiles = found.columns[0].values() | unique | list %}
-    {%- if var('lm_calc_profile') not in profiles %}
+    {%- if lm_var('lm_calc_profile') not in profiles %}
         {{ exceptions.raise_compiler_error(
-            "calc profile '" ~ var('lm_calc_profile') ~ "' (var lm_calc_profile) is not in seed lm_calc_profiles; "
+            "calc profile '" ~ lm_var('lm_calc_profile') ~ "' (var lm_calc_profile) is not in seed lm_calc_profiles; "
             ~ "known profiles: " ~ (profiles | sort | join(', '))
         ) }}
     {%- endif %}
@@ -25,7 +25,7 @@ profile_parameters as (
         parameter_code,
         parameter_value
     from {{ profile_seed }}
-    where calc_profile = '{{ var("lm_calc_profile") }}'
+    where calc_profile = {{ lm_sql_string(lm_var('lm_calc_profile')) }}
 ),
 
 final as (

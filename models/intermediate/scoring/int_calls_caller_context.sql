@@ -79,19 +79,19 @@ final as (
     select
         scope.history_id,
         case
-            when gaps.previous_call_gap_hours <= {{ var('lm_caller_window_days') * 24 }}
+            when gaps.previous_call_gap_hours <= {{ lm_var('lm_caller_window_days') * 24 }}
                 then gaps.previous_call_gap_hours
         end as previous_call_gap_hours,
         case
-            when gaps.next_call_gap_hours <= {{ var('lm_caller_window_days') * 24 }}
+            when gaps.next_call_gap_hours <= {{ lm_var('lm_caller_window_days') * 24 }}
                 then gaps.next_call_gap_hours
         end as next_call_gap_hours,
         case
-            when gaps.next_answered_gap_hours <= {{ var('lm_caller_window_days') * 24 }}
+            when gaps.next_answered_gap_hours <= {{ lm_var('lm_caller_window_days') * 24 }}
                 then gaps.next_answered_gap_hours
         end as next_answered_gap_hours,
         case
-            when gaps.next_booked_gap_hours <= {{ var('lm_caller_window_days') * 24 }}
+            when gaps.next_booked_gap_hours <= {{ lm_var('lm_caller_window_days') * 24 }}
                 then gaps.next_booked_gap_hours
         end as next_booked_gap_hours
     from scope

@@ -86,17 +86,17 @@ scoped_calls as (
         calls.has_talk_over_duration,
         case
             when calls.await_sec < 0 then null
-            when calls.await_sec > {{ var('lm_max_plausible_sec') }} then {{ var('lm_max_plausible_sec') }}
+            when calls.await_sec > {{ lm_var('lm_max_plausible_sec') }} then {{ lm_var('lm_max_plausible_sec') }}
             else calls.await_sec
         end as await_sec,
         case
             when calls.duration_sec < 0 then null
-            when calls.duration_sec > {{ var('lm_max_plausible_sec') }} then {{ var('lm_max_plausible_sec') }}
+            when calls.duration_sec > {{ lm_var('lm_max_plausible_sec') }} then {{ lm_var('lm_max_plausible_sec') }}
             else calls.duration_sec
         end as duration_sec,
         case
             when calls.talk_duration_sec < 0 then null
-            when calls.talk_duration_sec > {{ var('lm_max_plausible_sec') }} then {{ var('lm_max_plausible_sec') }}
+            when calls.talk_duration_sec > {{ lm_var('lm_max_plausible_sec') }} then {{ lm_var('lm_max_plausible_sec') }}
             else calls.talk_duration_sec
         end as talk_sec_uncapped
     from scope

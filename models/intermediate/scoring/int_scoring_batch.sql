@@ -2,9 +2,8 @@
 -- water (latest updated_at seen in call_history and call_scores, ignoring stamps after the database clock
 -- so that a dirty future timestamp cannot push the next run's cut-off past real changes). The lm_value
 -- materialization writes it to lm_run_log; the next run starts from its source_high_water_at.
-{%- set changed_since = lm_scoring_changed_since(
-    ref('stg_lm_state__run_log'), ref('stg_lm_state__scored_calls')
-) %}
+{%- set decision = lm_scope_decision(ref('stg_lm_state__run_log'), ref('stg_lm_state__scored_calls')) %}
+{%- set changed_since = decision['changed_since'] %}
 {%- set changed_since_sql = 'cast(null as ' ~ lm_type_timestamp() ~ ')' if changed_since is none else changed_since %}
 
 with
@@ -29,6 +28,7 @@ scope as (
 final as (
     select
         '{{ "full" if changed_since is none else "incremental" }}' as scope_mode,
+        {{ lm_sql_string(decision['reason']) }} as scope_reason,
         {{ changed_since_sql }} as changed_since_at,
         case
             when calls_high_water.high_water_at >= coalesce(
@@ -37,9 +37,9 @@ final as (
             else coalesce(gradings_high_water.high_water_at, calls_high_water.high_water_at)
         end as source_high_water_at,
         scope.scope_calls,
-        '{{ var("lm_version") }}' as lm_version,
-        '{{ var("lm_calc_profile") }}' as calc_profile,
-        '{{ var("lm_calc_source") }}' as calc_source
+        {{ lm_sql_string(lm_var('lm_version')) }} as lm_version,
+        {{ lm_sql_string(lm_var('lm_calc_profile')) }} as calc_profile,
+        {{ lm_sql_string(lm_var('lm_calc_source')) }} as calc_source
     from calls_high_water
     cross join gradings_high_water
     cross join scope

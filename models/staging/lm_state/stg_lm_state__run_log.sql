@@ -15,7 +15,10 @@ source as (
         scope_calls,
         rows_written,
         rows_deleted,
-        source_high_water_at
+        source_high_water_at,
+        scope_reason,
+        settings_fingerprint,
+        settings_json
     from {{ source('lm_state', 'lm_run_log') }}
 ),
 
@@ -32,7 +35,10 @@ final as (
         scope_calls,
         rows_written,
         rows_deleted,
-        source_high_water_at
+        source_high_water_at,
+        scope_reason,
+        settings_fingerprint,
+        settings_json
     from source
 )
 

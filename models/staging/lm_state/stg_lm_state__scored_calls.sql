@@ -6,7 +6,9 @@ source as (
     select
         history_id,
         caller_key,
-        call_started_at
+        call_started_at,
+        call_score_id,
+        grading_count
     from {{ source('lm_state', 'lm_scored_calls') }}
 ),
 
@@ -14,7 +16,9 @@ final as (
     select
         history_id,
         caller_key,
-        call_started_at
+        call_started_at,
+        call_score_id,
+        grading_count
     from source
 )
 

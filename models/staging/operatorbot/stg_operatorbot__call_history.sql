@@ -58,16 +58,16 @@ flagged as (
         has_transcript,
         updated_at,
         coalesce(
-            call_started_at > {{ lm_add_interval(lm_now(), var('lm_future_tolerance_hours'), 'hour') }},
+            call_started_at > {{ lm_add_interval(lm_now(), lm_var('lm_future_tolerance_hours'), 'hour') }},
             false
         ) as is_future_call,
-        coalesce(direction not in ({{ lm_quoted_list(var('lm_call_directions')) }}), true) as is_unknown_direction,
-        coalesce(call_status not in ({{ lm_quoted_list(var('lm_call_statuses')) }}), true) as is_unknown_status,
+        coalesce(direction not in ({{ lm_quoted_list(lm_var('lm_call_directions')) }}), true) as is_unknown_direction,
+        coalesce(call_status not in ({{ lm_quoted_list(lm_var('lm_call_statuses')) }}), true) as is_unknown_status,
         coalesce(await_sec < 0 or duration_sec < 0 or talk_duration_sec < 0, false) as has_negative_duration,
         coalesce(
-            await_sec > {{ var('lm_max_plausible_sec') }}
-            or duration_sec > {{ var('lm_max_plausible_sec') }}
-            or talk_duration_sec > {{ var('lm_max_plausible_sec') }},
+            await_sec > {{ lm_var('lm_max_plausible_sec') }}
+            or duration_sec > {{ lm_var('lm_max_plausible_sec') }}
+            or talk_duration_sec > {{ lm_var('lm_max_plausible_sec') }},
             false
         ) as has_absurd_duration,
         coalesce(talk_duration_sec > duration_sec, false) as has_talk_over_duration

@@ -69,12 +69,12 @@ final as (
         updated_at,
         coalesce(
             coalesce(updated_at, created_at)
-            > {{ lm_add_interval(lm_now(), var('lm_future_tolerance_hours'), 'hour') }},
+            > {{ lm_add_interval(lm_now(), lm_var('lm_future_tolerance_hours'), 'hour') }},
             false
         ) as is_future_grading,
         coalesce(checklist_items_done < 0, false) as has_negative_checklist,
         coalesce(call_score < 0, false) as has_negative_score,
-        coalesce(outcome not in ({{ lm_quoted_list(var('lm_outcomes')) }}), false) as is_unknown_outcome
+        coalesce(outcome not in ({{ lm_quoted_list(lm_var('lm_outcomes')) }}), false) as is_unknown_outcome
     from renamed
 )
 
