@@ -44,3 +44,27 @@
 {% macro duckdb__lm_md5(expr) -%}
     md5(cast({{ expr }} as varchar))
 {%- endmacro %}
+
+{#-
+    lm_hmac_sha256(inner_pad_hex, outer_pad_hex, message): lowercase hex HMAC-SHA-256 (RFC 2104) of the
+    UTF-8 bytes of message. The key enters only as its two 64-byte pads, hex text (K xor 0x36.., K xor
+    0x5c.., K zero-padded to 64 bytes, or its SHA-256 when longer): SQL expressions, in LM a scalar
+    read of lm_caller_secret, so the key itself never appears in SQL text, logs or view definitions.
+    HMAC = SHA256(outer_pad || SHA256(inner_pad || message)). NULL message -> NULL.
+-#}
+{% macro lm_hmac_sha256(inner_pad_hex, outer_pad_hex, message) %}
+    {{ return(adapter.dispatch('lm_hmac_sha256', 'lm')(inner_pad_hex, outer_pad_hex, message)) }}
+{% endmacro %}
+
+{# CONCAT of a binary and a text string is binary: the text's utf8mb4 bytes follow the pad. #}
+{% macro mysql__lm_hmac_sha256(inner_pad_hex, outer_pad_hex, message) -%}
+    lower(sha2(concat(unhex({{ outer_pad_hex }}), unhex(sha2(concat(unhex({{ inner_pad_hex }}), {{ message }}), 256))), 256))
+{%- endmacro %}
+
+{% macro mariadb__lm_hmac_sha256(inner_pad_hex, outer_pad_hex, message) %}
+    {{ return(lm.mysql__lm_hmac_sha256(inner_pad_hex, outer_pad_hex, message)) }}
+{% endmacro %}
+
+{% macro duckdb__lm_hmac_sha256(inner_pad_hex, outer_pad_hex, message) -%}
+    sha256(unhex({{ outer_pad_hex }}) || unhex(sha256(unhex({{ inner_pad_hex }}) || encode(cast({{ message }} as varchar)))))
+{%- endmacro %}

@@ -4,6 +4,8 @@
 --   await/duration/talk above var lm_max_plausible_sec -> capped at it;
 --   talk longer than the call -> capped at the call's duration.
 -- Quarantined calls (int_calls_validated) are left out here and listed in int_calls_quarantined.
+{%- set max_plausible_sec = lm_var('lm_max_plausible_sec') %}
+
 with
 
 scope as (
@@ -86,17 +88,17 @@ scoped_calls as (
         calls.has_talk_over_duration,
         case
             when calls.await_sec < 0 then null
-            when calls.await_sec > {{ lm_var('lm_max_plausible_sec') }} then {{ lm_var('lm_max_plausible_sec') }}
+            when calls.await_sec > {{ max_plausible_sec }} then {{ max_plausible_sec }}
             else calls.await_sec
         end as await_sec,
         case
             when calls.duration_sec < 0 then null
-            when calls.duration_sec > {{ lm_var('lm_max_plausible_sec') }} then {{ lm_var('lm_max_plausible_sec') }}
+            when calls.duration_sec > {{ max_plausible_sec }} then {{ max_plausible_sec }}
             else calls.duration_sec
         end as duration_sec,
         case
             when calls.talk_duration_sec < 0 then null
-            when calls.talk_duration_sec > {{ lm_var('lm_max_plausible_sec') }} then {{ lm_var('lm_max_plausible_sec') }}
+            when calls.talk_duration_sec > {{ max_plausible_sec }} then {{ max_plausible_sec }}
             else calls.talk_duration_sec
         end as talk_sec_uncapped
     from scope
