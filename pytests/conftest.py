@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from lm import warehouse
+from lm import secret, warehouse
 
 PROJECT_DIR = warehouse.PROJECT_DIR
 # dbt run in-process (test_registry) must not try to send usage statistics from a machine without network.
@@ -106,6 +106,7 @@ class LmProject:
             wh.drop_schema(self.source_schema)
             wh.create_source_tables(self.source_schema)
             wh.ensure_schema(self.schema)
+            secret.install(wh, self.schema, self.environ.get("LM_CALLER_SALT") or secret.DEMO_KEY)
         finally:
             wh.close()
 

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import PROJECT_DIR, LmProject
 from lm import demo as gen
+from lm import secret
 
 N_CALLS = 600
 SEED = 7071
@@ -188,3 +189,29 @@ def test_a_deleted_call_loses_its_rows_on_the_next_run(project: LmProject) -> No
     assert project.query(f"select count(*) from {{lm}}.lm_scored_calls where history_id = {history_id}")[0][0] == 0
     reason, _, _, rows_deleted, _ = _last_run(project)
     assert reason == "incremental" and rows_deleted >= 15
+
+
+def test_the_caller_key_secret_never_leaves_lm_caller_secret(project: LmProject) -> None:
+    """The key is in no log, no target/ artifact and no view definition; caller keys are its HMAC."""
+    key = project.environ.get("LM_CALLER_SALT") or secret.DEMO_KEY
+    leaks = [
+        str(path)
+        for folder in ("logs", "target")
+        for path in (project.tmp_dir / folder).rglob("*")
+        if path.is_file() and key.encode() in path.read_bytes()
+    ]
+    assert leaks == []
+    if project.target == "duckdb":
+        definitions = project.query("select sql from duckdb_views() where schema_name = '{lm}'")
+    else:
+        definitions = project.query("select view_definition from information_schema.views where table_schema = '{lm}'")
+    assert len(definitions) >= 3
+    assert [d for (d,) in definitions if key in (d or "")] == []
+    numbers = dict(project.query("select history_id, caller_number from {src}.call_history"))
+    keys = project.query("select history_id, caller_key from {lm}.stg_operatorbot__call_history")
+    checked = 0
+    for history_id, caller_key in keys:
+        number = (numbers[history_id] or "").strip()
+        assert caller_key == (secret.caller_key(key, number) if number else None)
+        checked += caller_key is not None
+    assert checked > N_CALLS // 2

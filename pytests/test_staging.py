@@ -127,7 +127,7 @@ def test_caller_key_links_a_callers_calls_without_the_number(built: LmProject) -
     assert keys[1] == keys[2]  # same number, one padded with spaces
     assert keys[1] != keys[3]
     assert keys[7] is None
-    assert len(keys[1]) == 32 and "0000000001" not in keys[1]
+    assert len(keys[1]) == 64 and "0000000001" not in keys[1]  # hex HMAC-SHA-256
 
 
 def test_latest_grading_counts(built: LmProject) -> None:

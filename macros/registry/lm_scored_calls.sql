@@ -26,7 +26,7 @@
 {% macro default__lm_scored_calls_create_sql() %}
     create table if not exists {{ lm_scored_calls_relation() }} (
         history_id       uinteger   not null,
-        caller_key       varchar(32),
+        caller_key       varchar(64),
         call_started_at  timestamp  not null,
         call_score_id    uinteger,
         grading_count    integer
@@ -36,7 +36,7 @@
 {% macro mysql__lm_scored_calls_create_sql() %}
     create table if not exists {{ lm_scored_calls_relation() }} (
         history_id       int unsigned  not null primary key,
-        caller_key       char(32)      null,
+        caller_key       char(64)      null,
         call_started_at  datetime      not null,
         call_score_id    int unsigned  null,
         grading_count    int           null

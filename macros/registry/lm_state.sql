@@ -40,8 +40,10 @@
 
 {% macro lm_scored_calls_migration_sql() %}
     {%- set relation = lm_scored_calls_relation() -%}
-    {%- set present = lm_state_column_names(relation) -%}
-    {%- if present | length == 0 or 'grading_count' in present -%}
+    {%- set columns = lm_registry_target_columns(relation) if execute else [] -%}
+    {%- set caller_key_types = columns | selectattr('name', 'equalto', 'caller_key') | map(attribute='data_type') | list -%}
+    {%- set present = columns | map(attribute='name') | list -%}
+    {%- if present | length == 0 or ('grading_count' in present and caller_key_types != ['char(32)']) -%}
         {{ return('') }}
     {%- endif -%}
     {{ log('lm: lm_scored_calls of an older LM version dropped; this run recomputes every call', info=true) }}
@@ -56,4 +58,40 @@
         {{ return([]) }}
     {%- endif -%}
     {{ return(lm_registry_target_columns(relation) | map(attribute='name') | map('lower') | list) }}
+{% endmacro %}
+
+{#-
+    on-run-start check: the caller-key secret (source lm_state.lm_caller_secret) is installed. The `lm`
+    command installs it from env LM_CALLER_SALT before it runs dbt; plain dbt cannot (the key must not be
+    rendered into SQL), so a missing key stops the run here with what to do, before any model runs.
+-#}
+{% macro lm_caller_secret_check() %}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set relation = api.Relation.create(
+        database=target.database, schema=target.schema, identifier='lm_caller_secret', type='table') -%}
+    {%- set installed = lm_state_column_names(relation) | length > 0 and run_query(
+        'select count(*) from ' ~ relation ~ ' where secret_id = 1').rows[0][0] == 1 -%}
+    {%- if not installed -%}
+        {{ exceptions.raise_compiler_error(
+            "lm: no caller-key secret in " ~ relation ~ ". Run `lm secret install` (or `lm build`, which "
+            ~ "installs it) with LM_CALLER_SALT set; the key is never passed to dbt itself."
+        ) }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+{#- The key id of the installed caller-key secret (part of the settings fingerprint), or none. -#}
+{% macro lm_caller_key_id() %}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set relation = api.Relation.create(
+        database=target.database, schema=target.schema, identifier='lm_caller_secret', type='table') -%}
+    {%- if lm_state_column_names(relation) | length == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rows = run_query('select key_id from ' ~ relation ~ ' where secret_id = 1').rows -%}
+    {{ return(rows[0][0] if rows | length > 0 else none) }}
 {% endmacro %}

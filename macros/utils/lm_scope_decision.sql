@@ -68,6 +68,7 @@
         {%- do settings.update({'var:' ~ name: (value | join(',') if value is iterable and value is not string
                                                  else value | string)}) -%}
     {%- endfor -%}
+    {%- do settings.update({'caller_key_id': lm_caller_key_id() | string}) -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'seed' and node.package_name == project_name -%}
         {%- do settings.update({'seed:' ~ node.name: node.checksum.checksum}) -%}
     {%- endfor -%}

@@ -13,7 +13,3 @@
     {{ return(var('lm_value_schema', env_var('LM_VALUE_SCHEMA', lm_source_schema()))) }}
 {% endmacro %}
 
-{# Salt of caller_key. Set LM_CALLER_SALT in production; the default only serves the demo. #}
-{% macro lm_caller_salt() %}
-    {{ return(var('lm_caller_salt', env_var('LM_CALLER_SALT', 'lm-demo-salt'))) }}
-{% endmacro %}

@@ -31,13 +31,22 @@
     }) }}
 {% endmacro %}
 
-{#- The checked value of a var of lm_var_specs(). -#}
+{#-
+    The checked value of a var of lm_var_specs(). Every call checks every var of the specs, not only the
+    one asked for: any model that reads one var therefore refuses a bad value of any other at parse time.
+    (dbt 1.7 goes on running the nodes after a failed on-run-start hook, so the hook alone would not stop
+    a run; parsing does.)
+-#}
 {% macro lm_var(name) %}
-    {%- set spec = lm_var_specs().get(name) -%}
-    {%- if spec is none -%}
+    {%- set specs = lm_var_specs() -%}
+    {%- if name not in specs -%}
         {{ exceptions.raise_compiler_error("lm_var: '" ~ name ~ "' is not a var of lm_var_specs()") }}
     {%- endif -%}
-    {{ return(lm_checked_value(name, var(name, spec['default']), spec)) }}
+    {%- set checked = {} -%}
+    {%- for spec_name, spec in specs.items() -%}
+        {%- do checked.update({spec_name: lm_checked_value(spec_name, var(spec_name, spec['default']), spec)}) -%}
+    {%- endfor -%}
+    {{ return(checked[name]) }}
 {% endmacro %}
 
 {% macro lm_checked_value(name, value, spec) %}
@@ -100,10 +109,8 @@
     ) }}
 {% endmacro %}
 
-{#- The first on-run-start hook: every var of lm_var_specs() checked before anything runs. -#}
+{#- The first on-run-start hook: every var of lm_var_specs() checked (for commands that parse no model). -#}
 {% macro lm_validate_vars() %}
-    {%- for name in lm_var_specs() -%}
-        {%- do lm_var(name) -%}
-    {%- endfor -%}
+    {%- do lm_var('lm_version') -%}
     {{ return('') }}
 {% endmacro %}

@@ -1,5 +1,6 @@
 -- One row per source call, every call kept: renamed to the house style, labels normalised
--- (trim + lowercase), personal data reduced to a salted caller key and a has-transcript flag, and every
+-- (trim + lowercase), personal data reduced to a keyed caller hash (HMAC-SHA-256, key from
+-- lm_caller_secret) and a has-transcript flag, and every
 -- value that cannot be true flagged (never fixed or dropped here). Keys and timestamps are passed through
 -- uncast (the source contract types them) so that joins and filters on them can use the source indexes.
 with
@@ -21,6 +22,16 @@ source as (
     from {{ source('operatorbot', 'call_history') }}
 ),
 
+-- The caller-key secret (HMAC key) as its two pads, one row written by `lm` from LM_CALLER_SALT with
+-- bound parameters: the key never appears in this model's SQL, the view's definition or dbt's logs.
+caller_secret as (
+    select
+        inner_pad_hex,
+        outer_pad_hex
+    from {{ source('lm_state', 'lm_caller_secret') }}
+    where secret_id = 1
+),
+
 renamed as (
     select
         history_id,
@@ -28,7 +39,11 @@ renamed as (
         {{ lm_date_of('call_started_at') }} as call_date,
         case
             when trim(caller_number) <> ''
-                then {{ lm_md5(lm_concat(["'" ~ lm_caller_salt() ~ "'", 'trim(caller_number)'])) }}
+                then {{ lm_hmac_sha256(
+                    '(select caller_secret.inner_pad_hex from caller_secret)',
+                    '(select caller_secret.outer_pad_hex from caller_secret)',
+                    'trim(caller_number)',
+                ) }}
         end as caller_key,
         operator_id,
         nullif(lower(trim(channel)), '') as channel,
