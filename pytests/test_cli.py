@@ -19,13 +19,19 @@ CALLS = 400
 
 
 def _lm(project: LmProject, *args: str) -> str:
-    """Run `python -m lm.cli <args>` in the project's environment; its output, or the failure's tail."""
+    """Run `python -m lm <args>` in the project's environment (from outside the project folder)."""
     env = {**project.environ, "COLUMNS": "200"}  # no wrapped table rows
     proc = subprocess.run(
-        [sys.executable, "-m", "lm.cli", *args], env=env, capture_output=True, text=True, cwd=project.tmp_dir
+        [sys.executable, "-m", "lm", *args], env=env, capture_output=True, text=True, cwd=project.tmp_dir
     )
     assert proc.returncode == 0, f"lm {' '.join(args)} failed on {project.target}:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
+
+
+def _rows(summary: str) -> dict[str, str]:
+    """relation -> rows cell of the summary's table."""
+    cells = [line.split("│") for line in summary.splitlines() if line.count("│") == 4]
+    return {cell[2].strip(): cell[3].strip() for cell in cells}
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +56,7 @@ def test_lm_value_schema_is_used_by_summary_and_generate(elsewhere: LmProject) -
     value_schema = elsewhere.extra_env["LM_VALUE_SCHEMA"]
     lm_value = f"{value_schema}.lm_value"
     _lm(elsewhere, "generate", "--calls", str(CALLS), "--seed", "3")
-    before = _lm(elsewhere, "summary")
-    assert f"{lm_value} not built yet" in before  # said, not silently dropped
+    assert _rows(_lm(elsewhere, "summary"))[lm_value] == "not built yet"  # said, not silently dropped
     elsewhere.dbt("build", "--select", "+lm_value", "--resource-type", "seed", "--resource-type", "model")
     scored = elsewhere.query(f"select count(*), count(distinct history_id) from {value_schema}.lm_value")[0]
     assert scored[0] > 0
@@ -59,8 +64,7 @@ def test_lm_value_schema_is_used_by_summary_and_generate(elsewhere: LmProject) -
         "select table_name from information_schema.tables"
         f" where table_schema = '{elsewhere.source_schema}' and table_name = 'lm_value'"
     )
-    after = _lm(elsewhere, "summary")
-    rows = {line.split("│")[2].strip(): line.split("│")[3].strip() for line in after.splitlines() if line.count("│") == 4}
+    rows = _rows(_lm(elsewhere, "summary"))
     assert rows[lm_value] == f"{scored[0]:,}"
     assert rows[f"{lm_value}: calls scored"] == f"{scored[1]:,}"
     # reloading the demo empties the lm_value that refers to the source rows, wherever it lives

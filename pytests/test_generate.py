@@ -18,13 +18,16 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from lm import generate as gen
+from conftest import SCHEMA_PREFIX
+from lm import demo as gen
 from lm import warehouse
 
 N_CALLS = 20_000
 SEED = 42
-TEST_SCHEMA = "lm_gen_test_src"
+TEST_SCHEMA = f"{SCHEMA_PREFIX}_gen_test_src"
 TARGETS = ("duckdb", "mariadb")
+# the labels LM's rules know, as the generator reads them from the project's seeds and vars
+VOCAB = gen.vocabulary()
 
 
 def _sql_list(values: Any) -> str:
@@ -42,12 +45,12 @@ def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.register("ch", data.call_history)
     con.register("cs", data.call_scores)
-    templates = pa.table({"template": list(gen.CHECKLIST_TEMPLATES), "items": list(gen.CHECKLIST_TEMPLATES.values())})
+    templates = pa.table({"template": list(VOCAB.checklist_items), "items": list(VOCAB.checklist_items.values())})
     scales = pa.table(
         {
-            "grader": list(gen.GRADERS),
-            "low": [low for low, _ in gen.GRADERS.values()],
-            "high": [high for _, high in gen.GRADERS.values()],
+            "grader": list(VOCAB.grader_scales),
+            "low": [low for low, _ in VOCAB.grader_scales.values()],
+            "high": [high for _, high in VOCAB.grader_scales.values()],
         }
     )
     con.register("templates", templates)
@@ -66,8 +69,8 @@ def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
                 or await_sec < 0 or duration < 0 or talk_duration < 0
                 or duration > {gen.ABSURD_DURATION_SEC}
                 or talk_duration > duration
-                or call_status not in ({_sql_list(gen.STATUSES)})
-                or direction not in ({_sql_list(gen.DIRECTIONS)})
+                or call_status not in ({_sql_list(VOCAB.statuses)})
+                or direction not in ({_sql_list(VOCAB.directions)})
                 or channel not in ({_sql_list(gen.CHANNELS)})
                 or call_started_at > timestamp '{as_of}'
                 or updated_at > timestamp '{as_of}'
@@ -86,10 +89,10 @@ def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
                 or call_score is null or number_checklist is null or is_target is null or outcome is null
                 or call_category is null or scored_by is null or category_checklist is null
                 or cs.created_at is null
-                or outcome not in ({_sql_list(gen.OUTCOMES)})
-                or call_category not in ({_sql_list(gen.CATEGORIES)})
-                or scored_by not in ({_sql_list(gen.GRADERS)})
-                or category_checklist not in ({_sql_list(gen.CHECKLIST_TEMPLATES)})
+                or outcome not in ({_sql_list(VOCAB.outcomes)})
+                or call_category not in ({_sql_list(VOCAB.categories)})
+                or scored_by not in ({_sql_list(VOCAB.grader_scales)})
+                or category_checklist not in ({_sql_list(VOCAB.checklist_items)})
                 or number_checklist < 0 or number_checklist > templates.items
                 or call_score < scales.low or call_score > scales.high
                 or cs.updated_at > timestamp '{as_of}' or cs.created_at > timestamp '{as_of}'
@@ -202,9 +205,9 @@ def _type_matches(arrow_type: pa.DataType, ddl_type: str, mysql: bool) -> bool:
 def wh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[warehouse.Warehouse]:
     if request.param == "duckdb":
         target = warehouse.Target(name="duckdb", type="duckdb", schema=TEST_SCHEMA, path=str(tmp_path / "gen.duckdb"))
-        conn = warehouse.Warehouse(target)
+        conn = warehouse.connect(target)
     else:
-        conn = warehouse.Warehouse(warehouse.load_target("mariadb"))
+        conn = warehouse.connect("mariadb")
     conn.drop_schema(TEST_SCHEMA)
     try:
         yield conn
@@ -291,7 +294,7 @@ def test_statuses_directions_and_waits(con: duckdb.DuckDBPyConnection) -> None:
             "select call_status, count(*) / sum(count(*)) over () from ch_flagged where not is_dirty group by 1"
         ).fetchall()
     )
-    assert set(shares) == set(gen.STATUSES)
+    assert set(shares) == set(VOCAB.statuses)
     assert 0.75 < shares["answered"] < 0.92
     assert shares["missed"] > shares["busy"] and shares["abandoned"] > shares["failed"]
     outbound = _one(
@@ -452,7 +455,7 @@ def test_gradings_follow_the_calls(con: duckdb.DuckDBPyConnection, data: gen.Dem
             "select scored_by, min(call_score), max(call_score) from cs_flagged where not is_dirty group by 1"
         ).fetchall()
     )
-    assert set(scales) == set(gen.GRADERS)
+    assert set(scales) == set(VOCAB.grader_scales)
     assert float(scales["ai"][1]) > 80 and float(scales["qa:1"][1]) <= 10 and float(scales["qa:3"][1]) <= 5
     assert _one(con, "select count(*) from cs where scored_by = 'qa:3' and call_score <> round(call_score)") == 0
 
@@ -498,10 +501,10 @@ def test_dirty_share_is_the_parameter(con: duckdb.DuckDBPyConnection, data: gen.
             count(*) filter (where duration < 0 or await_sec < 0),
             count(*) filter (where duration > {gen.ABSURD_DURATION_SEC}),
             count(*) filter (where talk_duration > duration),
-            count(*) filter (where call_status not in ({_sql_list(gen.STATUSES)})
-                             and trim(lower(call_status)) in ({_sql_list(gen.STATUSES)})),
-            count(*) filter (where call_status not in ({_sql_list(gen.STATUSES)})
-                             and trim(lower(call_status)) not in ({_sql_list(gen.STATUSES)})),
+            count(*) filter (where call_status not in ({_sql_list(VOCAB.statuses)})
+                             and trim(lower(call_status)) in ({_sql_list(VOCAB.statuses)})),
+            count(*) filter (where call_status not in ({_sql_list(VOCAB.statuses)})
+                             and trim(lower(call_status)) not in ({_sql_list(VOCAB.statuses)})),
             count(*) filter (where call_started_at > now() or updated_at > now()),
             count(*) filter (where caller_number is null)
         from ch
