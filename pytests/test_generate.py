@@ -7,8 +7,10 @@ the dirty share), and the round trip through both warehouses compares every valu
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
+import yaml
 
-from conftest import SCHEMA_PREFIX
+from conftest import PROJECT_DIR, SCHEMA_PREFIX
 from lm import demo as gen
 from lm import warehouse
 
@@ -535,6 +538,62 @@ def test_no_personal_data_lookalikes(data: gen.DemoData) -> None:
     texts = [value for value in data.call_history["transcript"].to_pylist() if value is not None]
     assert len(texts) > 0.5 * data.call_history.num_rows
     assert not any(re.search(r"\d", value) for value in texts)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Labels from the project: the generator and the rules cannot drift
+# -------------------------------------------------------------------------------------------------------------
+def _seed_rows(name: str) -> list[dict[str, str]]:
+    with (PROJECT_DIR / "seeds" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_labels_are_the_projects(data: gen.DemoData) -> None:
+    variables = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert VOCAB.statuses == tuple(variables["lm_call_statuses"])
+    assert VOCAB.outcomes == tuple(variables["lm_outcomes"])
+    assert VOCAB.directions == tuple(variables["lm_call_directions"])
+    assert VOCAB.categories == tuple(row["call_category"] for row in _seed_rows("lm_call_categories"))
+    assert VOCAB.refusal_reasons == tuple(row["refusal_reason"] for row in _seed_rows("lm_refusal_reasons"))
+    items = [row["checklist_template"] for row in _seed_rows("lm_checklist_template_items")]
+    assert VOCAB.checklist_items == {template: items.count(template) for template in dict.fromkeys(items)}
+    scales = {
+        row["grader_code"]: (int(row["scale_min"]), int(row["scale_max"])) for row in _seed_rows("lm_grader_scales")
+    }
+    assert VOCAB.grader_scales == {
+        code: scale for code, scale in scales.items() if "*" not in code and code != "default"
+    }
+    # the generator uses every refusal reason, category and grader; every service is in the catalogue
+    scores = data.call_scores
+    for column, labels in (
+        ("refusal_reason", VOCAB.refusal_reasons),
+        ("call_category", VOCAB.categories),
+        ("scored_by", VOCAB.grader_scales),
+    ):
+        written = {value for value in scores[column].to_pylist() if value is not None}
+        assert set(labels) <= written, column  # all of them used
+    services = {value for value in scores["requested_service_id"].to_pylist() if value is not None}
+    assert services <= {int(row["service_id"]) for row in _seed_rows("lm_service_catalogue")}
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True)
+    shutil.copy(PROJECT_DIR / "dbt_project.yml", tmp_path / "dbt_project.yml")
+    shutil.copytree(PROJECT_DIR / "seeds", tmp_path / "seeds")
+    return tmp_path
+
+
+def test_a_label_the_generator_does_not_model_fails_loudly(tmp_path: Path) -> None:
+    added = _project_copy(tmp_path / "added")
+    text = (added / "dbt_project.yml").read_text()
+    (added / "dbt_project.yml").write_text(text.replace('"busy", "failed"]', '"busy", "failed", "transferred"]'))
+    with pytest.raises(gen.VocabularyError, match=r"dbt_project.yml vars.lm_call_statuses .*'transferred'"):
+        gen.vocabulary(added)
+    renamed = _project_copy(tmp_path / "renamed")
+    seed = renamed / "seeds" / "lm_refusal_reasons.csv"
+    seed.write_text(seed.read_text().replace("no_slots,", "no_free_slots,"))
+    with pytest.raises(gen.VocabularyError, match=r"'no_free_slots'[\s\S]*'no_slots'"):
+        gen.vocabulary(renamed)
 
 
 # -------------------------------------------------------------------------------------------------------------

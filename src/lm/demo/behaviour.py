@@ -237,7 +237,6 @@ def check(vocabulary: Vocabulary) -> None:
     v = vocabulary
     same("call statuses", "statuses", v.statuses, STATUS_CLOSED)
     same("call statuses", "statuses", v.statuses, STATUS_OUTBOUND)
-    within("call statuses", "statuses", v.statuses, ("answered", "missed", "abandoned", "busy", "failed"))
     same("call directions", "directions", v.directions, ("in", "out"))
     for table in (TARGET_SHARE, TALK_MEDIAN, CATEGORY_PHRASE, dict.fromkeys(CATEGORY_MIX_COLUMNS)):
         same("call categories", "categories", v.categories, table)
