@@ -111,7 +111,7 @@ def print_summary(target: str | None) -> None:
     table.add_column("relation")
     table.add_column("rows", justify="right")
     for row in rows:
-        table.add_row(row.layer, row.name, "not built yet" if row.count is None else f"{row.count:,}")
+        table.add_row(row.layer, row.name, row.missing if row.count is None else f"{row.count:,}")
     console.print(table)
     if reasons:
         console.print("quarantined: " + ", ".join(f"{count:,} {reason}" for reason, count in reasons))

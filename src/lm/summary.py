@@ -24,6 +24,11 @@ class Relation:
     measure: str = "count(*)"
     label: str = ""  # shown after the qualified name, e.g. "calls scored"
 
+    @property
+    def missing(self) -> str:
+        """What the summary says when the relation does not exist."""
+        return "not loaded yet" if self.schema == "source" else "not built yet"
+
 
 RELATIONS: tuple[Relation, ...] = (
     Relation("source", "source", "call_history"),
@@ -43,7 +48,8 @@ QUARANTINE = ("int_calls_quarantined", "quarantine_reason")
 class Row:
     layer: str
     name: str  # as shown: schema.table for the source and lm_value, the model name for LM's own
-    count: int | None  # None: the relation does not exist (not built yet)
+    count: int | None  # None: the relation does not exist
+    missing: str  # what to say then
 
 
 def _schema(kind: SchemaKind, wh: Warehouse, settings: Settings) -> str:
@@ -60,7 +66,7 @@ def collect(wh: Warehouse, settings: Settings) -> tuple[list[Row], list[tuple[st
         count = None
         if wh.table_exists(schema, rel.table):
             count = int(wh.query(f"select {rel.measure} from {wh.qualify(schema, rel.table)}")[0][0])
-        rows.append(Row(rel.layer, name, count))
+        rows.append(Row(rel.layer, name, count, rel.missing))
     table, column = QUARANTINE
     reasons: list[tuple[str, int]] = []
     if wh.table_exists(wh.target.schema, table):
