@@ -37,7 +37,19 @@ def dbt_results() -> dict[str, int]:
     return counts
 
 
-@click.group()
+class _Group(click.Group):
+    """Configuration problems (no project found, vocabularies out of step) end in one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from lm.demo.vocabulary import VocabularyError
+
+        try:
+            return super().invoke(ctx)
+        except (project.ProjectNotFoundError, VocabularyError) as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="lm")
 def main() -> None:
     """LM - the call analytics layer (dbt on MySQL/MariaDB and embedded DuckDB)."""
