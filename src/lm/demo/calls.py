@@ -10,8 +10,9 @@ order of the steps (and of the draws inside them) is part of the output for a gi
 5. :func:`_returns`: which earlier call a caller may come back to (a retry, a follow-up, a callback...);
 6. :func:`_generations`: each call's depth in its chain of returns (a parent is resolved first);
 7. :func:`_channels`: the traffic source of new callers;
-8. :func:`_intents`: generation by generation, whether the caller really comes back, what they want
-   (category, service, doctor) and how the call ends (target, outcome, refusal reason, the caller's state).
+8. :func:`_intents`: generation by generation (:func:`_generation`): whether the caller really comes
+   back (:func:`_come_back`), what they want (:func:`_category_and_channel`, :func:`_service_and_doctor`)
+   and how the call ends (:func:`_outcome`, :func:`_refusal_reason`, :func:`_state_left`).
 """
 
 from __future__ import annotations
@@ -350,6 +351,17 @@ def _scramble(history_id: np.ndarray) -> np.ndarray:
     return (history_id.astype(np.int64) * 7_654_321 + 1_234_567) % 10_000_000
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One generation: its calls (`rows`, batch positions) and the earlier call each really comes back to."""
+
+    v: Vocabulary
+    rows: np.ndarray
+    parent: np.ndarray  # global index, -1 a new caller
+    has_parent: np.ndarray
+    parent_state: np.ndarray  # how the earlier call left the caller (STATE_NONE for new callers)
+
+
 def _generation(
     v: Vocabulary,
     rows: np.ndarray,
@@ -362,10 +374,24 @@ def _generation(
     u: np.ndarray,
 ) -> None:
     """One generation of calls: their parents are resolved, so their callers' past is known."""
-    cat_code = v.categories.index
-    out_code = v.outcomes.index
-    # whether the caller really comes back depends on how their call ended (an open question brings
-    # them back, a booked visit less so): the rest are new callers after all
+    step = _come_back(v, rows, base, calls, returns, known, u)
+    cat, chan = _category_and_channel(step, calls, known, u)
+    svc, doc = _service_and_doctor(step, known, cat, catalogue, u)
+    target = u[rows, 8] < b.by_code(v.categories, b.TARGET_SHARE)[cat]
+    out = _outcome(step, calls, cat, chan, svc, target, catalogue, skill, u)
+    why = _refusal_reason(step, out, svc, doc, catalogue, u)
+    st = _state_left(step, calls, cat, out, target, u)
+    calls.category[rows], calls.service[rows], calls.doctor[rows], calls.is_target[rows] = cat, svc, doc, target
+    calls.outcome[rows], calls.reason[rows], calls.state[rows], calls.channel[rows] = out, why, st, chan
+    known.state[base + rows], known.category[base + rows] = st, cat
+    known.service[base + rows], known.channel[base + rows] = svc, chan
+
+
+def _come_back(
+    v: Vocabulary, rows: np.ndarray, base: int, calls: Calls, returns: _Returns, known: _Known, u: np.ndarray
+) -> _Step:
+    """Whether the caller really comes back depends on how their call ended (an open question brings them
+    back, a booked visit less so): the rest are new callers after all. A returning call gets its caller."""
     par = returns.parent[rows]
     par_state = np.where(par >= 0, known.state[par.clip(0)], 0)
     has_par = (par >= 0) & (u[rows, 11] < b.RETURN_ACCEPT[returns.kind[rows], par_state])
@@ -373,32 +399,56 @@ def _generation(
     calls.parent[rows] = par
     par_state = np.where(has_par, par_state, 0)
     known.caller[base + rows] = np.where(has_par, known.caller[par.clip(0)], known.caller[base + rows])
-    inbound = calls.inbound[rows]
+    return _Step(v=v, rows=rows, parent=par, has_parent=has_par, parent_state=par_state)
 
-    # what the caller wants: by context, and a caller left without an answer asks the same again
+
+def _category_and_channel(step: _Step, calls: Calls, known: _Known, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What the caller wants, by context (a caller left without an answer asks the same again), and the line:
+    a returning inbound caller often comes through the "repeat" line, else keeps their source."""
+    v, rows, par, has_par, par_state = step.v, step.rows, step.parent, step.has_parent, step.parent_state
+    inbound = calls.inbound[rows]
     ctx = np.where(inbound, np.where(has_par, 1 + par_state, 0), np.where(has_par, 6 + par_state, 11))
     cat = b.codes_of(v.categories, b.CATEGORY_MIX_COLUMNS)[pick_rows(u[rows, 0], b.CATEGORY_MIX[ctx])]
     inherit = has_par & (par_state == b.STATE_NONE) & (u[rows, 1] < 0.85)
     cat = np.where(inherit, known.category[par.clip(0)], cat).astype(np.int8)
-    # a returning inbound caller often comes through the "repeat" line, else keeps their source
     chan = np.where(has_par, known.channel[par.clip(0)], calls.channel[rows])
-    chan = np.where(has_par & inbound & (u[rows, 2] < 0.45), b.CHANNELS.index(b.REPEAT_CHANNEL), chan).astype(np.int8)
+    repeat = b.CHANNELS.index(b.REPEAT_CHANNEL)
+    chan = np.where(has_par & inbound & (u[rows, 2] < 0.45), repeat, chan).astype(np.int8)
+    return cat, chan
 
-    # service: asked for in booking-like calls, often the same one as last time; sometimes a named doctor
+
+def _service_and_doctor(
+    step: _Step, known: _Known, cat: np.ndarray, catalogue: _Catalogue, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A service is asked for in booking-like calls, often the same one as last time; sometimes a named doctor."""
+    v, rows, par, has_par = step.v, step.rows, step.parent, step.has_parent
     n_services = len(v.service_ids)
     wants_service = np.isin(cat, b.codes_of(v.categories, b.SERVICE_CATEGORIES)) | (u[rows, 3] < 0.25)
     svc = np.searchsorted(catalogue.cum_popularity, u[rows, 4], side="right").clip(0, n_services - 1) + 1
     par_svc = np.where(has_par, known.service[par.clip(0)], 0)
     svc = np.where((par_svc > 0) & (u[rows, 5] < 0.6), par_svc, svc)
     svc = np.where(wants_service, svc, 0).astype(np.int16)
-    doc = np.where(
-        (svc > 0) & (u[rows, 6] < 0.5), catalogue.doctors[svc, (u[rows, 7] * 3).astype(np.int64).clip(0, 2)], 0
-    )
-    target = u[rows, 8] < b.by_code(v.categories, b.TARGET_SHARE)[cat]
-    ans = calls.status[rows] == v.statuses.index("answered")
+    named = (svc > 0) & (u[rows, 6] < 0.5)
+    doc = np.where(named, catalogue.doctors[svc, (u[rows, 7] * 3).astype(np.int64).clip(0, 2)], 0)
+    return svc, doc
 
-    # how it ends: the booking probability of a target call, fixed mixes for the others
-    followup = has_par & (par_state == b.STATE_OPEN)
+
+def _outcome(
+    step: _Step,
+    calls: Calls,
+    cat: np.ndarray,
+    chan: np.ndarray,
+    svc: np.ndarray,
+    target: np.ndarray,
+    catalogue: _Catalogue,
+    skill: np.ndarray,
+    u: np.ndarray,
+) -> np.ndarray:
+    """How an answered call ends: a target call books with a probability (channel, operator skill, a
+    follow-up, the service, the script, the wait), other calls by fixed mixes; unanswered: none (-1)."""
+    v, rows = step.v, step.rows
+    out_code = v.outcomes.index
+    followup = step.has_parent & (step.parent_state == b.STATE_OPEN)
     p_record = (
         b.by_code(b.CHANNELS, b.CHANNEL_CONVERSION)[chan]
         * (0.75 + 0.5 * skill[rows])
@@ -415,39 +465,51 @@ def _generation(
         u_out < p_record, record, np.where(rest < 0.42, refusal, np.where(rest < 0.75, no_record, callback))
     )
     out_other = np.where(u_out < 0.8, info_only, np.where(u_out < 0.92, callback, no_record))
+    cancel = cat == v.categories.index("cancel")
     out_other = np.where(
-        cat == cat_code("cancel"),
-        np.where(u_out < 0.5, no_record, np.where(u_out < 0.9, info_only, callback)),
-        out_other,
+        cancel, np.where(u_out < 0.5, no_record, np.where(u_out < 0.9, info_only, callback)), out_other
     )
-    complaint = cat == cat_code("complaint")
+    complaint = cat == v.categories.index("complaint")
     out_other = np.where(
         complaint, np.where(u_out < 0.45, callback, np.where(u_out < 0.9, info_only, refusal)), out_other
     )
     out = np.where(target, out_target, out_other)
-    out = np.where(ans, out, -1).astype(np.int8)
+    answered = calls.status[rows] == v.statuses.index("answered")
+    return np.where(answered, out, -1).astype(np.int8)
 
-    # refusal reason: expensive services -> price, busy services -> no_slots, a named doctor -> doctor
-    weights = np.tile(np.array(list(b.REASON_WEIGHTS.values())), (len(rows), 1))
+
+def _refusal_reason(
+    step: _Step, out: np.ndarray, svc: np.ndarray, doc: np.ndarray, catalogue: _Catalogue, u: np.ndarray
+) -> np.ndarray:
+    """Of a refusal (and of most calls that did not book): expensive services -> price, busy services ->
+    no_slots, a named doctor -> doctor_unavailable; drawn in REASON_WEIGHTS' order."""
+    v, rows = step.v, step.rows
     reasons = tuple(b.REASON_WEIGHTS)
+    weights = np.tile(np.array(list(b.REASON_WEIGHTS.values())), (len(rows), 1))
     weights[:, reasons.index("price")] *= catalogue.price[svc]
     weights[:, reasons.index("no_slots")] *= catalogue.no_slots[svc]
     weights[:, reasons.index("doctor_unavailable")] *= np.where(doc > 0, 2.0, 0.6)
     why = b.codes_of(v.refusal_reasons, reasons)[pick_rows(u[rows, 10], weights)]
-    why = np.where((out == refusal) | ((out == no_record) & (u[rows, 12] < 0.6)), why, -1).astype(np.int8)
+    refused = out == v.outcomes.index("refusal")
+    not_booked = out == v.outcomes.index("no_record")
+    return np.where(refused | (not_booked & (u[rows, 12] < 0.6)), why, -1).astype(np.int8)
 
-    # how the call leaves the caller
+
+def _state_left(
+    step: _Step, calls: Calls, cat: np.ndarray, out: np.ndarray, target: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """How the call leaves the caller (what their next call will be about); an unanswered call leaves them
+    as they were, or upset after a long wait."""
+    v, rows = step.v, step.rows
+    out_code = v.outcomes.index
+    answered = calls.status[rows] == v.statuses.index("answered")
+    refusal = out == out_code("refusal")
     st = np.full(len(rows), b.STATE_INFO, np.int8)
-    st[out == record] = b.STATE_BOOKED
-    st[np.isin(out, (no_record, callback)) & target] = b.STATE_OPEN
-    st[out == refusal] = np.where(u[rows, 12][out == refusal] < 0.4, b.STATE_BAD, b.STATE_OPEN)
-    st[complaint & ans] = b.STATE_BAD
-    unanswered_state = np.where(has_par, par_state, b.STATE_NONE)
+    st[out == out_code("record")] = b.STATE_BOOKED
+    st[np.isin(out, (out_code("no_record"), out_code("callback"))) & target] = b.STATE_OPEN
+    st[refusal] = np.where(u[rows, 12][refusal] < 0.4, b.STATE_BAD, b.STATE_OPEN)
+    st[(cat == v.categories.index("complaint")) & answered] = b.STATE_BAD
+    unanswered_state = np.where(step.has_parent, step.parent_state, b.STATE_NONE)
     long_wait = (calls.status[rows] == v.statuses.index("abandoned")) & (calls.await_sec[rows] > 120)
     unanswered_state = np.where(long_wait, b.STATE_BAD, unanswered_state)
-    st = np.where(ans, st, unanswered_state).astype(np.int8)
-
-    calls.category[rows], calls.service[rows], calls.doctor[rows], calls.is_target[rows] = cat, svc, doc, target
-    calls.outcome[rows], calls.reason[rows], calls.state[rows], calls.channel[rows] = out, why, st, chan
-    known.state[base + rows], known.category[base + rows] = st, cat
-    known.service[base + rows], known.channel[base + rows] = svc, chan
+    return np.where(answered, st, unanswered_state).astype(np.int8)

@@ -58,7 +58,7 @@ def gradings(
     """Every grading of the batch's calls (first gradings, regradings, a few third gradings), ids 0."""
     graders = _Graders(v)
     sizes = template_sizes(v)
-    cat_code, out_code, tpl_code = v.categories.index, v.outcomes.index, v.checklist_templates.index
+    cat_code, out_code = v.categories.index, v.outcomes.index
     answered = calls.status == v.statuses.index("answered")
     n = len(calls.ts)
     graded = answered & (rng.random(n) < np.where(calls.inbound, cfg.graded_share, 0.65))
@@ -66,22 +66,7 @@ def gradings(
     m = len(rows)
     cat = calls.category[rows].astype(np.int64)
     out = calls.outcome[rows].astype(np.int64)
-    # checklist template by category, direction and the script version
-    template = np.select(
-        [
-            ~calls.inbound[rows],
-            cat == cat_code("complaint"),
-            cat == cat_code("booking"),
-            np.isin(cat, b.codes_of(v.categories, ("reschedule", "cancel"))),
-        ],
-        [
-            tpl_code(b.TEMPLATE_OUTBOUND),
-            tpl_code(b.TEMPLATE_COMPLAINT),
-            np.where(calls.script_v2[rows], tpl_code(b.TEMPLATE_BOOKING[1]), tpl_code(b.TEMPLATE_BOOKING[0])),
-            tpl_code(b.TEMPLATE_SERVICE),
-        ],
-        default=tpl_code(b.TEMPLATE_OTHER),
-    )
+    template = _template(v, calls, rows, cat)
     size = sizes[template]
     quality = (
         0.3
@@ -100,19 +85,7 @@ def gradings(
     ).astype(np.int64)
     edited = rng.random(m) < 0.2
     updated = created + np.where(edited, rng.integers(30, 1800, m), 0)
-    call_type = np.where(
-        np.isin(cat, b.codes_of(v.categories, b.SERVICE_CALL_CATEGORIES)),
-        b.CALL_TYPES.index("service"),
-        np.where(calls.parent[rows] >= 0, b.CALL_TYPES.index("repeat"), b.CALL_TYPES.index("primary")),
-    )
-    after_hours = ~calls.open_hours[rows]
-    returning = calls.parent[rows] >= 0
-    ad_channel = np.isin(calls.channel[rows], b.codes_of(b.CHANNELS, b.AD_CHANNELS))
-    context = np.select(
-        [after_hours, ~calls.inbound[rows], calls.campaign[rows] & ad_channel, returning],
-        [b.CONTEXT_TYPES.index(name) for name in ("after_hours", "callback", "campaign", "returning_patient")],
-        default=b.CONTEXT_TYPES.index("new_patient"),
-    )
+    call_type, context = _call_type_and_context(v, calls, rows, cat)
     service_ids = np.array([0, *v.service_ids], dtype=np.int64)  # catalogue position + 1 -> service_id
     first = {
         "row": rows,
@@ -148,6 +121,46 @@ def gradings(
             **{key: merged[key] for key in merged if key not in ("row", "quality")},
         },
     )
+
+
+def _template(v: Vocabulary, calls: Calls, rows: np.ndarray, cat: np.ndarray) -> np.ndarray:
+    """The checklist template a grading uses: by direction, category and the script version."""
+    cat_code, tpl_code = v.categories.index, v.checklist_templates.index
+    return np.select(
+        [
+            ~calls.inbound[rows],
+            cat == cat_code("complaint"),
+            cat == cat_code("booking"),
+            np.isin(cat, b.codes_of(v.categories, ("reschedule", "cancel"))),
+        ],
+        [
+            tpl_code(b.TEMPLATE_OUTBOUND),
+            tpl_code(b.TEMPLATE_COMPLAINT),
+            np.where(calls.script_v2[rows], tpl_code(b.TEMPLATE_BOOKING[1]), tpl_code(b.TEMPLATE_BOOKING[0])),
+            tpl_code(b.TEMPLATE_SERVICE),
+        ],
+        default=tpl_code(b.TEMPLATE_OTHER),
+    )
+
+
+def _call_type_and_context(
+    v: Vocabulary, calls: Calls, rows: np.ndarray, cat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """call_type (service calls, repeat callers, else primary) and context_type of the graded calls."""
+    call_type = np.where(
+        np.isin(cat, b.codes_of(v.categories, b.SERVICE_CALL_CATEGORIES)),
+        b.CALL_TYPES.index("service"),
+        np.where(calls.parent[rows] >= 0, b.CALL_TYPES.index("repeat"), b.CALL_TYPES.index("primary")),
+    )
+    after_hours = ~calls.open_hours[rows]
+    returning = calls.parent[rows] >= 0
+    ad_channel = np.isin(calls.channel[rows], b.codes_of(b.CHANNELS, b.AD_CHANNELS))
+    context = np.select(
+        [after_hours, ~calls.inbound[rows], calls.campaign[rows] & ad_channel, returning],
+        [b.CONTEXT_TYPES.index(name) for name in ("after_hours", "callback", "campaign", "returning_patient")],
+        default=b.CONTEXT_TYPES.index("new_patient"),
+    )
+    return call_type, context
 
 
 def _regrade(
