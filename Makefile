@@ -12,7 +12,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
-	$(VENV)/bin/python -c "import lm.warehouse as w; w.profiles_dir()"
+	$(VENV)/bin/python -c "import lm.project as p; p.profiles_dir()"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +17,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from lm import secret, warehouse
+from lm import dbt_runner, project, secret, warehouse
 
-PROJECT_DIR = warehouse.PROJECT_DIR
-# dbt run in-process (test_registry) must not try to send usage statistics from a machine without network.
+PROJECT_DIR = project.project_dir()
+# dbt (run in child processes that inherit this environment) must not try to send usage statistics.
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 TARGETS = ("duckdb", "mariadb")
 # Prefix of the per-module test schemas (must start with "lm": the test login is granted `lm%` databases).
@@ -79,7 +77,8 @@ class LmProject:
                 "LM_SOURCE_SCHEMA": self.source_schema,
                 "LM_SCHEMA": self.schema,
                 "LM_DUCKDB_PATH": str(self.tmp_dir / f"{self.tag}.duckdb"),
-                "DBT_PROFILES_DIR": str(warehouse.profiles_dir()),
+                "LM_PROJECT_DIR": str(PROJECT_DIR),
+                "DBT_PROFILES_DIR": str(project.profiles_dir()),
                 "DBT_TARGET_PATH": str(self.tmp_dir / "target"),
                 "DBT_LOG_PATH": str(self.tmp_dir / "logs"),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -89,7 +88,7 @@ class LmProject:
         return env
 
     def connect(self) -> warehouse.Warehouse:
-        return warehouse.Warehouse(warehouse.load_target(self.target, environ=self.environ))
+        return warehouse.connect(self.target, environ=self.environ)
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         wh = self.connect()
@@ -118,14 +117,13 @@ class LmProject:
         finally:
             wh.close()
 
-    def dbt(
-        self, *args: str, vars_: Mapping[str, Any] | None = None, check: bool = True
-    ) -> subprocess.CompletedProcess:
-        cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target", self.target]
+    def dbt(self, *args: str, vars_: Mapping[str, Any] | None = None, check: bool = True) -> dbt_runner.DbtResult:
+        """dbt on this deployment, the way LM runs it (lm.dbt_runner), its output captured."""
+        full = [*args, "--target", self.target]
         if vars_:
-            cmd += ["--vars", json.dumps(dict(vars_))]
-        proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=self.environ, capture_output=True, text=True)
-        if check and proc.returncode != 0:
+            full += ["--vars", json.dumps(dict(vars_))]
+        proc = dbt_runner.invoke(full, environ=self.environ, project_dir=PROJECT_DIR, capture=True)
+        if check and not proc.success:
             tail = "\n".join(proc.stdout.splitlines()[-60:])
             raise AssertionError(f"dbt {' '.join(args)} failed on {self.target}:\n{tail}\n{proc.stderr[-2000:]}")
         return proc

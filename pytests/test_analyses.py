@@ -13,7 +13,7 @@ import pymysql
 import pytest
 
 from conftest import LmProject
-from lm import generate
+from lm import demo as generate
 
 ANALYSES = Path(__file__).resolve().parents[1] / "analyses"
 

@@ -7,8 +7,10 @@ the dirty share), and the round trip through both warehouses compares every valu
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +19,18 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
+import yaml
 
-from lm import generate as gen
+from conftest import PROJECT_DIR, SCHEMA_PREFIX
+from lm import demo as gen
 from lm import warehouse
 
 N_CALLS = 20_000
 SEED = 42
-TEST_SCHEMA = "lm_gen_test_src"
+TEST_SCHEMA = f"{SCHEMA_PREFIX}_gen_test_src"
 TARGETS = ("duckdb", "mariadb")
+# the labels LM's rules know, as the generator reads them from the project's seeds and vars
+VOCAB = gen.vocabulary()
 
 
 def _sql_list(values: Any) -> str:
@@ -42,12 +48,12 @@ def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.register("ch", data.call_history)
     con.register("cs", data.call_scores)
-    templates = pa.table({"template": list(gen.CHECKLIST_TEMPLATES), "items": list(gen.CHECKLIST_TEMPLATES.values())})
+    templates = pa.table({"template": list(VOCAB.checklist_items), "items": list(VOCAB.checklist_items.values())})
     scales = pa.table(
         {
-            "grader": list(gen.GRADERS),
-            "low": [low for low, _ in gen.GRADERS.values()],
-            "high": [high for _, high in gen.GRADERS.values()],
+            "grader": list(VOCAB.grader_scales),
+            "low": [low for low, _ in VOCAB.grader_scales.values()],
+            "high": [high for _, high in VOCAB.grader_scales.values()],
         }
     )
     con.register("templates", templates)
@@ -66,8 +72,8 @@ def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
                 or await_sec < 0 or duration < 0 or talk_duration < 0
                 or duration > {gen.ABSURD_DURATION_SEC}
                 or talk_duration > duration
-                or call_status not in ({_sql_list(gen.STATUSES)})
-                or direction not in ({_sql_list(gen.DIRECTIONS)})
+                or call_status not in ({_sql_list(VOCAB.statuses)})
+                or direction not in ({_sql_list(VOCAB.directions)})
                 or channel not in ({_sql_list(gen.CHANNELS)})
                 or call_started_at > timestamp '{as_of}'
                 or updated_at > timestamp '{as_of}'
@@ -86,10 +92,10 @@ def _analysis(data: gen.DemoData) -> duckdb.DuckDBPyConnection:
                 or call_score is null or number_checklist is null or is_target is null or outcome is null
                 or call_category is null or scored_by is null or category_checklist is null
                 or cs.created_at is null
-                or outcome not in ({_sql_list(gen.OUTCOMES)})
-                or call_category not in ({_sql_list(gen.CATEGORIES)})
-                or scored_by not in ({_sql_list(gen.GRADERS)})
-                or category_checklist not in ({_sql_list(gen.CHECKLIST_TEMPLATES)})
+                or outcome not in ({_sql_list(VOCAB.outcomes)})
+                or call_category not in ({_sql_list(VOCAB.categories)})
+                or scored_by not in ({_sql_list(VOCAB.grader_scales)})
+                or category_checklist not in ({_sql_list(VOCAB.checklist_items)})
                 or number_checklist < 0 or number_checklist > templates.items
                 or call_score < scales.low or call_score > scales.high
                 or cs.updated_at > timestamp '{as_of}' or cs.created_at > timestamp '{as_of}'
@@ -202,9 +208,9 @@ def _type_matches(arrow_type: pa.DataType, ddl_type: str, mysql: bool) -> bool:
 def wh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[warehouse.Warehouse]:
     if request.param == "duckdb":
         target = warehouse.Target(name="duckdb", type="duckdb", schema=TEST_SCHEMA, path=str(tmp_path / "gen.duckdb"))
-        conn = warehouse.Warehouse(target)
+        conn = warehouse.connect(target)
     else:
-        conn = warehouse.Warehouse(warehouse.load_target("mariadb"))
+        conn = warehouse.connect("mariadb")
     conn.drop_schema(TEST_SCHEMA)
     try:
         yield conn
@@ -291,7 +297,7 @@ def test_statuses_directions_and_waits(con: duckdb.DuckDBPyConnection) -> None:
             "select call_status, count(*) / sum(count(*)) over () from ch_flagged where not is_dirty group by 1"
         ).fetchall()
     )
-    assert set(shares) == set(gen.STATUSES)
+    assert set(shares) == set(VOCAB.statuses)
     assert 0.75 < shares["answered"] < 0.92
     assert shares["missed"] > shares["busy"] and shares["abandoned"] > shares["failed"]
     outbound = _one(
@@ -452,7 +458,7 @@ def test_gradings_follow_the_calls(con: duckdb.DuckDBPyConnection, data: gen.Dem
             "select scored_by, min(call_score), max(call_score) from cs_flagged where not is_dirty group by 1"
         ).fetchall()
     )
-    assert set(scales) == set(gen.GRADERS)
+    assert set(scales) == set(VOCAB.grader_scales)
     assert float(scales["ai"][1]) > 80 and float(scales["qa:1"][1]) <= 10 and float(scales["qa:3"][1]) <= 5
     assert _one(con, "select count(*) from cs where scored_by = 'qa:3' and call_score <> round(call_score)") == 0
 
@@ -498,10 +504,10 @@ def test_dirty_share_is_the_parameter(con: duckdb.DuckDBPyConnection, data: gen.
             count(*) filter (where duration < 0 or await_sec < 0),
             count(*) filter (where duration > {gen.ABSURD_DURATION_SEC}),
             count(*) filter (where talk_duration > duration),
-            count(*) filter (where call_status not in ({_sql_list(gen.STATUSES)})
-                             and trim(lower(call_status)) in ({_sql_list(gen.STATUSES)})),
-            count(*) filter (where call_status not in ({_sql_list(gen.STATUSES)})
-                             and trim(lower(call_status)) not in ({_sql_list(gen.STATUSES)})),
+            count(*) filter (where call_status not in ({_sql_list(VOCAB.statuses)})
+                             and trim(lower(call_status)) in ({_sql_list(VOCAB.statuses)})),
+            count(*) filter (where call_status not in ({_sql_list(VOCAB.statuses)})
+                             and trim(lower(call_status)) not in ({_sql_list(VOCAB.statuses)})),
             count(*) filter (where call_started_at > now() or updated_at > now()),
             count(*) filter (where caller_number is null)
         from ch
@@ -532,6 +538,62 @@ def test_no_personal_data_lookalikes(data: gen.DemoData) -> None:
     texts = [value for value in data.call_history["transcript"].to_pylist() if value is not None]
     assert len(texts) > 0.5 * data.call_history.num_rows
     assert not any(re.search(r"\d", value) for value in texts)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Labels from the project: the generator and the rules cannot drift
+# -------------------------------------------------------------------------------------------------------------
+def _seed_rows(name: str) -> list[dict[str, str]]:
+    with (PROJECT_DIR / "seeds" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_labels_are_the_projects(data: gen.DemoData) -> None:
+    variables = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert VOCAB.statuses == tuple(variables["lm_call_statuses"])
+    assert VOCAB.outcomes == tuple(variables["lm_outcomes"])
+    assert VOCAB.directions == tuple(variables["lm_call_directions"])
+    assert VOCAB.categories == tuple(row["call_category"] for row in _seed_rows("lm_call_categories"))
+    assert VOCAB.refusal_reasons == tuple(row["refusal_reason"] for row in _seed_rows("lm_refusal_reasons"))
+    items = [row["checklist_template"] for row in _seed_rows("lm_checklist_template_items")]
+    assert VOCAB.checklist_items == {template: items.count(template) for template in dict.fromkeys(items)}
+    scales = {
+        row["grader_code"]: (int(row["scale_min"]), int(row["scale_max"])) for row in _seed_rows("lm_grader_scales")
+    }
+    assert VOCAB.grader_scales == {
+        code: scale for code, scale in scales.items() if "*" not in code and code != "default"
+    }
+    # the generator uses every refusal reason, category and grader; every service is in the catalogue
+    scores = data.call_scores
+    for column, labels in (
+        ("refusal_reason", VOCAB.refusal_reasons),
+        ("call_category", VOCAB.categories),
+        ("scored_by", VOCAB.grader_scales),
+    ):
+        written = {value for value in scores[column].to_pylist() if value is not None}
+        assert set(labels) <= written, column  # all of them used
+    services = {value for value in scores["requested_service_id"].to_pylist() if value is not None}
+    assert services <= {int(row["service_id"]) for row in _seed_rows("lm_service_catalogue")}
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True)
+    shutil.copy(PROJECT_DIR / "dbt_project.yml", tmp_path / "dbt_project.yml")
+    shutil.copytree(PROJECT_DIR / "seeds", tmp_path / "seeds")
+    return tmp_path
+
+
+def test_a_label_the_generator_does_not_model_fails_loudly(tmp_path: Path) -> None:
+    added = _project_copy(tmp_path / "added")
+    text = (added / "dbt_project.yml").read_text()
+    (added / "dbt_project.yml").write_text(text.replace('"busy", "failed"]', '"busy", "failed", "transferred"]'))
+    with pytest.raises(gen.VocabularyError, match=r"dbt_project.yml vars.lm_call_statuses .*'transferred'"):
+        gen.vocabulary(added)
+    renamed = _project_copy(tmp_path / "renamed")
+    seed = renamed / "seeds" / "lm_refusal_reasons.csv"
+    seed.write_text(seed.read_text().replace("no_slots,", "no_free_slots,"))
+    with pytest.raises(gen.VocabularyError, match=r"'no_free_slots'[\s\S]*'no_slots'"):
+        gen.vocabulary(renamed)
 
 
 # -------------------------------------------------------------------------------------------------------------

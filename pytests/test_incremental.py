@@ -36,7 +36,7 @@ import pyarrow as pa
 import pytest
 
 from conftest import LmProject
-from lm import generate as gen
+from lm import demo as gen
 
 SEED = 20250113
 N_CALLS = 3_000

@@ -1,11 +1,12 @@
 """The lm_registry materialization (macros/materializations/lm_registry.sql) on DuckDB and MariaDB.
 
 Drives the throwaway dbt project pytests/registry_project (the real macros, tiny models whose rows come
-from --vars) with dbtRunner, and checks the registry table, its DDL and the run log through a separate
-connection, so only committed rows are seen.
+from --vars) through lm.dbt_runner, and checks the registry table, its DDL and the run log through a
+separate connection, so only committed rows are seen.
 
-MariaDB: databases lm_reg_test_src (sources, lm_value by default) and lm_reg_test (target schema) are
-dropped and recreated by every test. DuckDB: a temporary file per test.
+MariaDB: databases <prefix>_reg_test_src (sources, lm_value by default) and <prefix>_reg_test (target
+schema), prefix LM_TEST_SCHEMA_PREFIX as in conftest, are dropped and recreated by every test. DuckDB:
+a temporary file per test.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from typing import Any
 
 import pytest
 import yaml
-from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from lm.warehouse import Target, Warehouse
+from conftest import SCHEMA_PREFIX
+from lm import dbt_runner
+from lm.warehouse import Target, connect
 
 PROJECT_DIR = Path(__file__).resolve().parent / "registry_project"
-SOURCE_SCHEMA = "lm_reg_test_src"
-TARGET_SCHEMA = "lm_reg_test"
+SOURCE_SCHEMA = f"{SCHEMA_PREFIX}_reg_test_src"
+TARGET_SCHEMA = f"{SCHEMA_PREFIX}_reg_test"
 CALLS = (101, 102, 103, 104)
 
 # (history_id, call_score_id, metric_code, metric_group, value_numeric, value_label, value_json)
@@ -78,20 +80,20 @@ class RegistryEnv:
         return self.qualify(self.lm_value_schema, "lm_value")
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        warehouse = Warehouse(self.target)
+        warehouse = connect(self.target)
         try:
             return warehouse.query(sql)
         finally:
             warehouse.close()
 
     def execute(self, sql: str) -> None:
-        warehouse = Warehouse(self.target)
+        warehouse = connect(self.target)
         try:
             warehouse.execute(sql)
         finally:
             warehouse.close()
 
-    def dbt(self, command: str, variables: dict[str, Any], *extra: str) -> dbtRunnerResult:
+    def dbt(self, command: str, variables: dict[str, Any], *extra: str) -> DbtRun:
         args = [
             command,
             "--project-dir",
@@ -109,7 +111,11 @@ class RegistryEnv:
             json.dumps({"lm_source_schema": SOURCE_SCHEMA, **variables}),
             *extra,
         ]
-        return dbtRunner().invoke(args)
+        run_results = self.work_dir / "target" / "run_results.json"
+        run_results.unlink(missing_ok=True)  # a failed parse writes none: never read the previous run's
+        result = dbt_runner.invoke(args, project_dir=PROJECT_DIR, capture=True)
+        results = json.loads(run_results.read_text())["results"] if run_results.exists() else []
+        return DbtRun(result.success, results, result.stdout + result.stderr)
 
     def write(
         self,
@@ -129,7 +135,7 @@ class RegistryEnv:
             **more_vars,
         }
         result = self.dbt(command, variables, "--select", "reg_scope", "reg_batch", "lm_value", *extra)
-        assert result.success, f"dbt {command} failed: {result.exception or _messages(result)}"
+        assert result.success, f"dbt {command} failed: {_messages(result) or result.output[-4000:]}"
         return self.last_invocation_id()
 
     def write_failing(self, scope: Sequence[int], rows: Sequence[MetricRow], **more_vars: Any) -> str:
@@ -150,7 +156,7 @@ class RegistryEnv:
     def rendered_high_water(self, *extra: str, **more_vars: Any) -> str:
         """What lm_last_high_water() renders inside a model, read back from the probe table."""
         result = self.dbt("run", {"reg_probe": True, **more_vars}, "--select", "reg_high_water_probe", *extra)
-        assert result.success, f"probe failed: {result.exception or _messages(result)}"
+        assert result.success, f"probe failed: {_messages(result) or result.output[-4000:]}"
         rows = self.query(f"select rendered_literal from {self.qualify(TARGET_SCHEMA, 'reg_high_water_probe')}")
         return str(rows[0][0])
 
@@ -201,9 +207,19 @@ class RegistryEnv:
         ]
 
 
-def _messages(result: dbtRunnerResult) -> str:
-    results = getattr(result.result, "results", None) or []
-    return " | ".join(f"{item.node.name}: {item.status}: {item.message}" for item in results)
+@dataclass(frozen=True)
+class DbtRun:
+    """How a dbt invocation ended: success, the nodes' results (run_results.json) and dbt's output."""
+
+    success: bool
+    results: list[dict[str, Any]]
+    output: str
+
+
+def _messages(result: DbtRun) -> str:
+    return " | ".join(
+        f"{item['unique_id'].split('.')[-1]}: {item['status']}: {item['message']}" for item in result.results
+    )
 
 
 def _mysql_target() -> Target:
@@ -241,7 +257,7 @@ def _write_profile(directory: Path, duckdb_path: Path, mysql: Target) -> None:
 
 def _load_sources(target: Target) -> None:
     """Fresh schemas, the source contract's tables, four calls and their gradings (no personal data)."""
-    warehouse = Warehouse(target)
+    warehouse = connect(target)
     try:
         for schema in (TARGET_SCHEMA, SOURCE_SCHEMA):
             warehouse.drop_schema(schema)
@@ -437,7 +453,7 @@ def test_registry_lifecycle(env: RegistryEnv) -> None:
 
     if env.is_mysql:
         # The client's app query from LM_SPEC.md runs unchanged next to call_history.
-        warehouse = Warehouse(env.target)
+        warehouse = connect(env.target)
         try:
             warehouse.execute(f"use `{SOURCE_SCHEMA}`")
             app_rows = warehouse.query(

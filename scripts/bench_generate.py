@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lm import generate as gen
+from lm import demo as gen
 from lm import warehouse
 
 BENCH_SCHEMA = "lm_bench_src"
@@ -23,10 +23,10 @@ BENCH_SCHEMA = "lm_bench_src"
 
 def _connect(target: str, tmp_dir: Path) -> warehouse.Warehouse:
     if target == "duckdb":
-        return warehouse.Warehouse(
+        return warehouse.connect(
             warehouse.Target(name="duckdb", type="duckdb", schema=BENCH_SCHEMA, path=str(tmp_dir / "bench.duckdb"))
         )
-    return warehouse.Warehouse(warehouse.load_target(target))
+    return warehouse.connect(target)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from lm import generate as gen
-from lm import warehouse
+from lm import dbt_runner, project, secret, warehouse
+from lm import demo as gen
 
 SOURCE_SCHEMA = "lm_bench_src"
 MODEL_SCHEMA = "lm_bench"
@@ -27,15 +26,9 @@ MODEL_SCHEMA = "lm_bench"
 
 def _dbt(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args],
-        cwd=warehouse.PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = dbt_runner.invoke(args, environ=env, capture=True)
     elapsed = time.perf_counter() - started
-    if proc.returncode:
+    if not proc.success:
         print(proc.stdout[-4000:], proc.stderr[-2000:], file=sys.stderr)
         raise SystemExit(f"dbt {' '.join(args)} failed")
     timings = json.loads((Path(env["DBT_TARGET_PATH"]) / "run_results.json").read_text())["results"]
@@ -64,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             "LM_SOURCE_SCHEMA": SOURCE_SCHEMA,
             "LM_SCHEMA": MODEL_SCHEMA,
             "LM_DUCKDB_PATH": str(tmp / "bench.duckdb"),
-            "DBT_PROFILES_DIR": str(warehouse.profiles_dir()),
+            "DBT_PROFILES_DIR": str(project.profiles_dir()),
             "DBT_TARGET_PATH": str(tmp / "target"),
             "DBT_LOG_PATH": str(tmp / "logs"),
         }
@@ -72,13 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     history = gen.generate(args.calls, seed=args.seed)
     full_s = test_s = float("nan")
     if not args.reuse:
-        wh = warehouse.Warehouse(warehouse.load_target(args.target, environ=env))
+        wh = warehouse.connect(args.target, environ=env)
         try:
             wh.drop_schema(MODEL_SCHEMA)
             wh.drop_schema(SOURCE_SCHEMA)
             started = time.perf_counter()
             counts = gen.load(wh, SOURCE_SCHEMA, history, replace=True)
             print(f"history: {counts} loaded in {time.perf_counter() - started:.1f} s")
+            secret.install(wh, MODEL_SCHEMA)
         finally:
             wh.close()
         _dbt(env, "seed")
@@ -86,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         test_s = _dbt(env, "test", "--exclude", "path:tests/macros")
 
     day = gen.next_batch(history, args.day_calls, seed=args.seed + 1)
-    wh = warehouse.Warehouse(warehouse.load_target(args.target, environ=env))
+    wh = warehouse.connect(args.target, environ=env)
     try:
         day_counts = gen.load(wh, SOURCE_SCHEMA, day, replace=False)
         total = wh.query(f"select count(*) from {wh.qualify(SOURCE_SCHEMA, 'lm_value')}")[0][0]
@@ -95,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"one day of new data: {day_counts}")
     incr_s = _dbt(env, "run")
 
-    wh = warehouse.Warehouse(warehouse.load_target(args.target, environ=env))
+    wh = warehouse.connect(args.target, environ=env)
     try:
         log = wh.query(
             f"select scope_calls, rows_written, rows_deleted from {wh.qualify(MODEL_SCHEMA, 'lm_run_log')} "

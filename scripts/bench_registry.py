@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import yaml
-from dbt.cli.main import dbtRunner
 
-from lm.warehouse import Target, Warehouse
+from lm import dbt_runner
+from lm.warehouse import Target, connect
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "pytests" / "registry_project"
 SOURCE_SCHEMA = "lm_reg_bench_src"
@@ -82,7 +82,7 @@ def _write_profile(directory: Path, targets: dict[str, Target]) -> None:
 
 def _load_sources(target: Target, n_calls: int) -> None:
     """call_history and call_scores for every call the steps write (the foreign keys check them)."""
-    warehouse = Warehouse(target)
+    warehouse = connect(target)
     try:
         for schema in (TARGET_SCHEMA, SOURCE_SCHEMA):
             warehouse.drop_schema(schema)
@@ -165,13 +165,13 @@ def _run_step(target: Target, profiles_dir: Path, work_dir: Path, step: Step) ->
         *(["--full-refresh"] if step.full_refresh else []),
     ]  # fmt: skip
     started = time.perf_counter()
-    result = dbtRunner().invoke(args)
+    result = dbt_runner.invoke(args, project_dir=PROJECT_DIR, capture=True)
     wall = time.perf_counter() - started
     if not result.success:
-        raise SystemExit(f"{step.label}: dbt failed: {result.exception or result.result}")
+        raise SystemExit(f"{step.label}: dbt failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     run_results = json.loads((work_dir / "target" / "run_results.json").read_text())
     node = next(item for item in run_results["results"] if item["unique_id"] == NODE)
-    warehouse = Warehouse(target)
+    warehouse = connect(target)
     try:
         registry = warehouse.qualify(SOURCE_SCHEMA, "lm_value")
         total = warehouse.query(f"select count(*) from {registry}")[0][0]
@@ -224,7 +224,7 @@ def main() -> None:
         for step in steps:
             _run_step(target, work_dir, work_dir, step)
         if target.is_mysql and not options.keep:
-            warehouse = Warehouse(target)
+            warehouse = connect(target)
             try:
                 for schema in (TARGET_SCHEMA, SOURCE_SCHEMA):
                     warehouse.drop_schema(schema)

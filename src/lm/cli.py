@@ -5,34 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from lm import warehouse
+from lm import dbt_runner, project, secret, summary, warehouse
 
 console = Console()
 
 
 def run_dbt(args: list[str], target: str | None = None, vars_: dict[str, object] | None = None) -> int:
-    """Run one dbt command in the project folder with LM's profile; returns dbt's exit code."""
-    cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", str(warehouse.profiles_dir())]
+    """Run one dbt command in the project folder with LM's profile (lm.dbt_runner); returns dbt's exit code."""
+    full = list(args)
     if target:
-        cmd += ["--target", target]
+        full += ["--target", target]
     if vars_:
-        cmd += ["--vars", json.dumps(vars_)]
+        full += ["--vars", json.dumps(vars_)]
     console.print(f"[bold cyan]$ dbt {' '.join(args)}[/]" + (f" [dim](target {target})[/]" if target else ""))
-    return subprocess.call(cmd, cwd=warehouse.PROJECT_DIR)
+    return dbt_runner.invoke(full).returncode
+
+
+def install_secret(target: str | None) -> str:
+    """Store the caller-key secret (env LM_CALLER_SALT) in LM's schema for dbt to read; returns its key id."""
+    with warehouse.connect(target) as wh:
+        return secret.install(wh, wh.target.schema)
 
 
 def dbt_results() -> dict[str, int]:
     """Counts of statuses in the last dbt run's run_results.json."""
-    path = warehouse.PROJECT_DIR / "target" / "run_results.json"
+    path = project.target_path() / "run_results.json"
     counts: dict[str, int] = {}
     if path.exists():
         for result in json.loads(path.read_text()).get("results", []):
@@ -40,7 +43,19 @@ def dbt_results() -> dict[str, int]:
     return counts
 
 
-@click.group()
+class _Group(click.Group):
+    """Configuration problems (no project found, vocabularies out of step) end in one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from lm.demo.vocabulary import VocabularyError
+
+        try:
+            return super().invoke(ctx)
+        except (project.ProjectNotFoundError, VocabularyError) as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="lm")
 def main() -> None:
     """LM - the call analytics layer (dbt on MySQL/MariaDB and embedded DuckDB)."""
@@ -54,19 +69,19 @@ def main() -> None:
 @click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
 def generate(calls: int, seed: int, start: str, dirty_share: float, target: str | None) -> None:
     """Generate demo call traffic and bulk-load it into the source tables (replacing their rows)."""
-    from lm import generate as gen
+    from lm import demo
 
     started = time.perf_counter()
-    data = gen.generate(calls, seed=seed, start=dt.date.fromisoformat(start), dirty_share=dirty_share)
+    data = demo.generate(calls, seed=seed, start=dt.date.fromisoformat(start), dirty_share=dirty_share)
     generated = time.perf_counter()
-    schema = warehouse.source_schema()
+    settings = project.settings()
     with warehouse.connect(target) as wh:
-        counts = gen.load(wh, schema, data, replace=True)
+        counts = demo.load(wh, settings.source_schema, data, replace=True, value_schema=settings.value_schema)
         target_name = wh.target.name
     loaded = time.perf_counter()
     console.print(
         f"[green]generated[/] {calls:,} calls in {generated - started:.1f} s, loaded into "
-        f"{target_name}:{schema} in {loaded - generated:.1f} s "
+        f"{target_name}:{settings.source_schema} in {loaded - generated:.1f} s "
         f"({counts.get('call_history', 0):,} calls, {counts.get('call_scores', 0):,} gradings)"
     )
 
@@ -82,58 +97,41 @@ def build(ctx: click.Context, target: str | None, full_refresh: bool, calc_sourc
     if full_refresh:
         args.append("--full-refresh")
     vars_ = {"lm_calc_source": calc_source} if calc_source else None
+    install_secret(target)
     code = run_dbt(args, target=target, vars_=vars_)
     if code:
         raise SystemExit(code)
 
 
-@main.command()
+@main.command(
+    "dbt", context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+)
+@click.pass_context
+def dbt_command(ctx: click.Context) -> None:
+    """Any dbt command, run the way LM runs dbt (in the project folder, with LM's profile)."""
+    install_secret(None)
+    code = dbt_runner.invoke(ctx.args).returncode
+    if code:
+        raise SystemExit(code)
+
+
+@main.command("summary")
 @click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
-def summary(target: str | None) -> None:
+def summary_command(target: str | None) -> None:
     """Print what the last build produced: row counts per layer and test results."""
     print_summary(target)
 
 
-def _query_or_empty(wh: warehouse.Warehouse, sql: str) -> list[tuple]:
-    """Rows of `sql`, or none when the relation does not exist yet (the summary shows what there is)."""
-    try:
-        return wh.query(sql)
-    except Exception:
-        return []
-
-
-def _count(wh: warehouse.Warehouse, schema: str, table: str, expression: str = "count(*)") -> int | None:
-    rows = _query_or_empty(wh, f"select {expression} from {wh.qualify(schema, table)}")
-    return int(rows[0][0]) if rows else None
-
-
 def print_summary(target: str | None) -> None:
-    schema = warehouse.source_schema()
     with warehouse.connect(target) as wh:
-        lm_schema = wh.target.schema
-        rows = [
-            ("source", f"{schema}.call_history", _count(wh, schema, "call_history")),
-            ("source", f"{schema}.call_scores", _count(wh, schema, "call_scores")),
-            ("staging", "stg_operatorbot__call_history", _count(wh, lm_schema, "stg_operatorbot__call_history")),
-            ("staging", "stg_operatorbot__call_scores", _count(wh, lm_schema, "stg_operatorbot__call_scores")),
-            ("intermediate", "int_calls_quarantined", _count(wh, lm_schema, "int_calls_quarantined")),
-            ("intermediate", "int_call_scores_orphaned", _count(wh, lm_schema, "int_call_scores_orphaned")),
-            ("marts", f"{schema}.lm_value", _count(wh, schema, "lm_value")),
-            ("marts", f"{schema}.lm_value: calls scored", _count(wh, schema, "lm_value", "count(distinct history_id)")),
-        ]
-        reasons = _query_or_empty(
-            wh,
-            f"select quarantine_reason, count(*) from {wh.qualify(lm_schema, 'int_calls_quarantined')} "
-            "group by quarantine_reason order by 2 desc",
-        )
+        rows, reasons = summary.collect(wh, project.settings())
         target_name = wh.target.name
     table = Table(title=f"LM on target '{target_name}'")
     table.add_column("layer")
     table.add_column("relation")
     table.add_column("rows", justify="right")
-    for layer, name, count in rows:
-        if count is not None:
-            table.add_row(layer, name, f"{count:,}")
+    for row in rows:
+        table.add_row(row.layer, row.name, row.missing if row.count is None else f"{row.count:,}")
     console.print(table)
     if reasons:
         console.print("quarantined: " + ", ".join(f"{count:,} {reason}" for reason, count in reasons))
@@ -151,15 +149,33 @@ def demo(ctx: click.Context, calls: int, seed: int) -> None:
     os.environ.setdefault("LM_TARGET", "duckdb")
     target = os.environ["LM_TARGET"]
     ctx.invoke(generate, calls=calls, seed=seed, target=target)
+    install_secret(target)
     code = run_dbt(["build", "--full-refresh"], target=target)
     print_summary(target)
     if code:
         console.print("[red]dbt build reported failures (see above)[/]")
         raise SystemExit(code)
     console.print(
-        "[bold green]LM demo built.[/] Browse the metric dictionary: .venv/bin/dbt docs generate "
-        "--profiles-dir .lm && .venv/bin/dbt docs serve --profiles-dir .lm"
+        "[bold green]LM demo built.[/] Browse the metric dictionary: .venv/bin/lm dbt docs generate "
+        "&& .venv/bin/lm dbt docs serve"
     )
+
+
+@main.group("secret")
+def secret_group() -> None:
+    """The caller-key secret (HMAC key of caller_key)."""
+
+
+@secret_group.command("install")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+def secret_install(target: str | None) -> None:
+    """Store env LM_CALLER_SALT (demo key when unset) in LM's schema as HMAC pads, for plain `dbt build`.
+
+    `lm build` and `lm demo` do this themselves. The key is passed with bound parameters and never
+    printed; a new key makes the next run recompute every call (its key id is in the run's settings).
+    """
+    key_id = install_secret(target)
+    console.print(f"[green]caller-key secret installed[/] (key id {key_id})")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,5 @@
+"""`python -m lm`: the `lm` command."""
+
+from lm.cli import main
+
+main()

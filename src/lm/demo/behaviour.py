@@ -1,0 +1,271 @@
+"""How the demo call centre behaves: its knobs, rates, distributions and dirt.
+
+This is the generator's own model of a plausible clinic call centre, never LM's rules: the rules' labels
+come from the project (:mod:`lm.demo.vocabulary`), and every table here that is keyed by one of those
+labels is checked against them by :func:`check`. Label sets LM's rules do not know (traffic channels,
+call and context types) are the generator's own and defined here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from lm.demo.vocabulary import Vocabulary, VocabularyError
+
+DEFAULT_START = dt.date(2025, 1, 6)  # a Monday
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """Knobs of the simulation; kept by a DemoData so that later batches continue with the same ones."""
+
+    calls_per_day: float = 1500.0
+    yearly_growth: float = 0.12
+    n_operators: int = 25
+    dirty_share: float = 0.02
+    graded_share: float = 0.9
+    regrade_share: float = 0.05
+    script_change: dt.date | None = dt.date(2025, 4, 1)  # booking_v1 -> booking_v2 checklist
+
+
+# --------------------------------------------------------------------------------------------------------
+# The clinic
+# --------------------------------------------------------------------------------------------------------
+OPENING_HOURS = (8, 21)  # [08:00, 21:00)
+OPERATOR_ID_BASE = 100  # operator ids are 101..100+n_operators
+N_DOCTORS = 80
+ABSURD_DURATION_SEC = 6 * 3600  # a clean call never lasts longer
+FUTURE_FLOOR = dt.datetime(2035, 1, 1)  # dirty "future" timestamps lie after this and after as_of
+CALLER_PREFIX = "+000"  # fake numbers: no such country code, then 7 digits
+MAX_HISTORY_ID = 9_999_999  # caller numbers have 7 digits
+
+# label sets of the generator's own (LM's rules keep no list of them)
+CHANNELS = ("site", "yandex_direct", "google_ads", "2gis", "prodoctorov", "napopravku", "repeat")
+REPEAT_CHANNEL = "repeat"
+CAMPAIGN_CHANNEL = "yandex_direct"  # campaigns push it
+AD_CHANNELS = ("yandex_direct", "google_ads")
+CALL_TYPES = ("primary", "repeat", "service")
+CONTEXT_TYPES = ("new_patient", "returning_patient", "callback", "campaign", "after_hours")
+
+# --------------------------------------------------------------------------------------------------------
+# Calendar and arrivals
+# --------------------------------------------------------------------------------------------------------
+TREND_REF = np.datetime64("2025-01-01", "D").astype(np.int64)
+# weekday factor, Monday first
+WEEKDAY = np.array([1.28, 1.12, 1.06, 1.02, 0.95, 0.62, 0.38])
+WEEKDAY = WEEKDAY / WEEKDAY.mean()
+# hourly profiles (relative weights, 00..23)
+HOURS_WEEKDAY = np.array(
+    [0.02, 0.01, 0.005, 0.005, 0.005, 0.01, 0.03, 0.25, 0.9, 1.35, 1.5, 1.4,
+     1.15, 0.8, 0.95, 1.2, 1.25, 1.1, 0.85, 0.6, 0.4, 0.1, 0.05, 0.03]
+)  # fmt: skip
+HOURS_WEEKEND = np.array(
+    [0.02, 0.01, 0.005, 0.005, 0.005, 0.01, 0.02, 0.08, 0.3, 0.9, 1.3, 1.3,
+     1.1, 0.8, 0.85, 0.8, 0.6, 0.4, 0.25, 0.12, 0.06, 0.04, 0.03, 0.02]
+)  # fmt: skip
+# (month * 100 + day) of public holidays: low volume, weekend hours
+HOLIDAYS = np.array([101, 102, 107, 223, 308, 501, 509, 612, 1104])
+
+# --------------------------------------------------------------------------------------------------------
+# The line: status shares (inbound calls in opening hours depend on the line load, see calls.py)
+# --------------------------------------------------------------------------------------------------------
+STATUS_BUSY_SHARE = 0.012
+STATUS_FAILED_SHARE = 0.008
+STATUS_CLOSED = {"answered": 0.12, "missed": 0.80, "abandoned": 0.04, "busy": 0.02, "failed": 0.02}
+STATUS_OUTBOUND = {"answered": 0.62, "missed": 0.27, "abandoned": 0.0, "busy": 0.07, "failed": 0.04}
+
+# --------------------------------------------------------------------------------------------------------
+# Callers: what they want and how it ends
+# --------------------------------------------------------------------------------------------------------
+# new callers' channel mix (without "repeat"), and the booking rate of a target call per channel
+CHANNEL_MIX = {
+    "site": 0.30, "yandex_direct": 0.24, "google_ads": 0.09, "2gis": 0.12, "prodoctorov": 0.14,
+    "napopravku": 0.11, "repeat": 0.0,
+}  # fmt: skip
+CHANNEL_CONVERSION = {
+    "site": 0.52, "yandex_direct": 0.42, "google_ads": 0.40, "2gis": 0.48, "prodoctorov": 0.62,
+    "napopravku": 0.55, "repeat": 0.58,
+}  # fmt: skip
+
+# how an earlier call left the caller
+STATE_NONE, STATE_BOOKED, STATE_OPEN, STATE_BAD, STATE_INFO = 0, 1, 2, 3, 4
+# category mix by context: 0 new in-caller, 1..5 returning in-caller whose previous call left state 0..4,
+# 6..10 outbound callback after state 0..4, 11 outbound without a previous call; columns CATEGORY_MIX_COLUMNS
+CATEGORY_MIX_COLUMNS = ("booking", "reschedule", "cancel", "question", "complaint", "results", "other")
+CATEGORY_MIX = np.array(
+    [
+        # booking reschedule cancel question complaint results other
+        [0.56, 0.05, 0.04, 0.15, 0.015, 0.06, 0.125],
+        [0.56, 0.05, 0.04, 0.15, 0.015, 0.06, 0.125],
+        [0.10, 0.25, 0.15, 0.20, 0.03, 0.20, 0.07],
+        [0.72, 0.03, 0.02, 0.12, 0.05, 0.02, 0.04],
+        [0.35, 0.03, 0.10, 0.15, 0.25, 0.04, 0.08],
+        [0.38, 0.05, 0.03, 0.28, 0.02, 0.14, 0.10],
+        [0.70, 0.03, 0.02, 0.15, 0.02, 0.03, 0.05],
+        [0.05, 0.45, 0.10, 0.15, 0.02, 0.18, 0.05],
+        [0.80, 0.02, 0.02, 0.10, 0.02, 0.01, 0.03],
+        [0.40, 0.02, 0.05, 0.15, 0.30, 0.03, 0.05],
+        [0.50, 0.05, 0.02, 0.25, 0.02, 0.10, 0.06],
+        [0.60, 0.15, 0.02, 0.10, 0.01, 0.07, 0.05],
+    ]
+)
+# probability that a return of each kind (rows: none, retry, follow-up, weeks later, callback of a missed
+# call, callback of an answered call) really happens, by the state the earlier call left (columns)
+RETURN_ACCEPT = np.array(
+    [
+        # none booked open bad info
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+        [1.0, 1.0, 1.0, 1.0, 1.0],
+        [0.6, 0.25, 1.0, 0.9, 0.3],
+        [0.5, 0.9, 0.6, 0.5, 0.6],
+        [1.0, 1.0, 1.0, 1.0, 1.0],
+        [0.3, 0.1, 1.0, 0.6, 0.15],
+    ]
+)
+#: share of target calls (is_target) by category
+TARGET_SHARE = {
+    "booking": 0.96, "reschedule": 0.70, "cancel": 0.05, "question": 0.45, "complaint": 0.10, "results": 0.10,
+    "other": 0.15,
+}  # fmt: skip
+#: median talk seconds by category
+TALK_MEDIAN = {
+    "booking": 170.0, "reschedule": 110.0, "cancel": 70.0, "question": 100.0, "complaint": 280.0,
+    "results": 80.0, "other": 90.0,
+}  # fmt: skip
+#: categories in which the caller asks for a service
+SERVICE_CATEGORIES = ("booking", "reschedule", "question")
+#: categories of "service" calls (call_type service)
+SERVICE_CALL_CATEGORIES = ("reschedule", "cancel", "results")
+#: refusal reasons, relative weights (in this order when drawn); price / no_slots / doctor depend on the service
+REASON_WEIGHTS = {
+    "price": 0.28, "no_slots": 0.24, "far": 0.10, "doctor_unavailable": 0.14, "changed_mind": 0.14, "other": 0.10,
+}  # fmt: skip
+
+# --------------------------------------------------------------------------------------------------------
+# Gradings
+# --------------------------------------------------------------------------------------------------------
+AI_GRADER = "ai"  # grades fast; the others (QA graders) grade hours later and do the regradings
+GRADER_SHARE = {"ai": 0.72, "qa:1": 0.07, "qa:2": 0.07, "qa:3": 0.05, "qa:4": 0.05, "qa:5": 0.04}
+GRADER_BIAS = {"ai": 0.0, "qa:1": 0.7, "qa:2": -0.8, "qa:3": 0.3, "qa:4": -0.3, "qa:5": -6.0}
+GRADER_NOISE_SD = {"ai": 3.0, "qa:1": 0.6, "qa:2": 0.6, "qa:3": 0.35, "qa:4": 0.35, "qa:5": 6.0}
+#: rounding step of each grader's scores (ai: 2 decimals, qa 0-10: halves, else whole)
+GRADER_STEP = {"ai": 0.01, "qa:1": 0.5, "qa:2": 0.5, "qa:3": 1.0, "qa:4": 1.0, "qa:5": 1.0}
+#: checklist template by call: outbound, complaint, booking (before / after the script change), service, else
+TEMPLATE_OUTBOUND = "outbound_v1"
+TEMPLATE_COMPLAINT = "complaint_v1"
+TEMPLATE_BOOKING = ("booking_v1", "booking_v2")
+TEMPLATE_SERVICE = "service_v1"
+TEMPLATE_OTHER = "info_v1"
+
+# --------------------------------------------------------------------------------------------------------
+# Transcripts: short synthetic phrases with no digits
+# --------------------------------------------------------------------------------------------------------
+CATEGORY_PHRASE = {
+    "booking": "caller asks to book a visit",
+    "reschedule": "caller wants to move a visit",
+    "cancel": "caller cancels a visit",
+    "question": "caller has a question about the clinic",
+    "complaint": "caller is unhappy with the service",
+    "results": "caller asks about test results",
+    "other": "caller talks about something else",
+}
+OUTCOME_PHRASE = {
+    "record": "visit booked",
+    "no_record": "no visit booked",
+    "callback": "operator promises a callback",
+    "refusal": "caller declines",
+    "info_only": "information given",
+}
+
+# --------------------------------------------------------------------------------------------------------
+# Dirt: odd variants (case, whitespace) of clean labels, and labels no rule knows
+# --------------------------------------------------------------------------------------------------------
+ODD_STATUS = (" Answered ", "ANSWERED", "Missed", " missed", "ABANDONED", "Busy ", "answered ")
+UNKNOWN_STATUS = ("weird_status", "voicemail", "transferred", "unknown")
+ODD_DIRECTION = ("IN", " in", "In ", "OUT", " out")
+UNKNOWN_DIRECTION = ("inbound", "both", "sideways")
+ODD_CHANNEL = ("Site", " site ", "YANDEX_DIRECT", "2GIS", "Prodoctorov ", "google_ads ")
+UNKNOWN_CHANNEL = ("tiktok", "unknown_src", "promo_sms", "radio")
+ODD_OUTCOME = (" Record", "RECORD", "No_Record ", "Callback", " refusal", "INFO_ONLY")
+UNKNOWN_OUTCOME = ("maybe", "lost", "pending", "mystery")
+ODD_CATEGORY = ("Booking ", " booking", "QUESTION", "Complaint")
+UNKNOWN_CATEGORY = ("spam", "wrong_number", "silence")
+ODD_GRADER = ("AI", " ai", "QA:1", "qa:2 ")
+UNKNOWN_GRADER = ("robot", "qa:99", "import")
+UNKNOWN_TEMPLATE = ("legacy_v0", "booking_v9", "tmp")
+# share of each kind of defect among the dirty rows (call_history, call_scores), see dirt.py
+DIRTY_CALL_KINDS = (0.2, 0.12, 0.12, 0.14, 0.14, 0.12, 0.16)
+DIRTY_SCORE_KINDS = (0.28, 0.14, 0.14, 0.12, 0.14, 0.10, 0.08)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Tables keyed by label, in code order
+# --------------------------------------------------------------------------------------------------------
+def by_code(labels: tuple[str, ...], values: Mapping[str, float]) -> np.ndarray:
+    """`values` (keyed by label) as an array indexed by the labels' codes."""
+    return np.array([values[label] for label in labels], dtype=float)
+
+
+def codes_of(labels: tuple[str, ...], names: Iterable[str]) -> np.ndarray:
+    """The codes of `names` in `labels`."""
+    return np.array([labels.index(name) for name in names], dtype=np.int64)
+
+
+def check(vocabulary: Vocabulary) -> None:
+    """Every behaviour table keyed by a label of LM's rules covers exactly the project's labels, and the dirt
+    stays dirt (odd variants normalise to a clean label, unknown labels do not); else a VocabularyError."""
+    problems: list[str] = []
+
+    def same(what: str, key: str, project_labels: Iterable[str], modelled: Iterable[str]) -> None:
+        have, model = set(project_labels), set(modelled)
+        source = vocabulary.sources.get(key, key)
+        if have - model:
+            problems.append(f"{source} has {what} the demo generator does not model: {sorted(have - model)}")
+        if model - have:
+            problems.append(f"the demo generator models {what} that {source} does not have: {sorted(model - have)}")
+
+    def within(what: str, key: str, project_labels: Iterable[str], used: Iterable[str]) -> None:
+        missing = set(used) - set(project_labels)
+        if missing:
+            source = vocabulary.sources.get(key, key)
+            problems.append(f"the demo generator uses {what} that {source} does not have: {sorted(missing)}")
+
+    v = vocabulary
+    same("call statuses", "statuses", v.statuses, STATUS_CLOSED)
+    same("call statuses", "statuses", v.statuses, STATUS_OUTBOUND)
+    same("call directions", "directions", v.directions, ("in", "out"))
+    for table in (TARGET_SHARE, TALK_MEDIAN, CATEGORY_PHRASE, dict.fromkeys(CATEGORY_MIX_COLUMNS)):
+        same("call categories", "categories", v.categories, table)
+    within("call categories", "categories", v.categories, (*SERVICE_CATEGORIES, *SERVICE_CALL_CATEGORIES))
+    within("call categories", "categories", v.categories, ("booking", "cancel", "complaint"))
+    same("outcomes", "outcomes", v.outcomes, OUTCOME_PHRASE)
+    same("refusal reasons", "refusal_reasons", v.refusal_reasons, REASON_WEIGHTS)
+    for table in (GRADER_SHARE, GRADER_BIAS, GRADER_NOISE_SD, GRADER_STEP):
+        same("graders", "graders", v.graders, table)
+    within(
+        "checklist templates",
+        "checklist_templates",
+        v.checklist_templates,
+        (TEMPLATE_OUTBOUND, TEMPLATE_COMPLAINT, *TEMPLATE_BOOKING, TEMPLATE_SERVICE, TEMPLATE_OTHER),
+    )
+    for what, clean, odd, unknown in (
+        ("call statuses", v.statuses, ODD_STATUS, UNKNOWN_STATUS),
+        ("call directions", v.directions, ODD_DIRECTION, UNKNOWN_DIRECTION),
+        ("channels", CHANNELS, ODD_CHANNEL, UNKNOWN_CHANNEL),
+        ("outcomes", v.outcomes, ODD_OUTCOME, UNKNOWN_OUTCOME),
+        ("call categories", v.categories, ODD_CATEGORY, UNKNOWN_CATEGORY),
+        ("graders", v.graders, ODD_GRADER, UNKNOWN_GRADER),
+        ("checklist templates", v.checklist_templates, (), UNKNOWN_TEMPLATE),
+    ):
+        not_odd = [label for label in odd if label in clean or label.strip().lower() not in clean]
+        not_unknown = [label for label in unknown if label.strip().lower() in clean]
+        if not_odd:
+            problems.append(f"odd variants of {what} that are not variants of a clean label: {not_odd}")
+        if not_unknown:
+            problems.append(f"unknown {what} that are in fact known: {not_unknown}")
+    if problems:
+        raise VocabularyError("the demo generator and the project disagree:\n- " + "\n- ".join(problems))
