@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 CALLS ?= 100000
+# dbt 1.7 sends usage statistics unless told not to (send_anonymous_usage_stats: false is in dbt_project.yml too)
+export DO_NOT_TRACK := 1
 
 .PHONY: setup demo test lint pytest clean
 

@@ -121,21 +121,21 @@ def test_a_changed_var_makes_the_next_run_full_and_says_why(project: LmProject) 
 def test_a_changed_seed_makes_the_next_run_full(project: LmProject) -> None:
     """Seed contents are part of the fingerprint (their file checksum): edit one, the next run is full."""
     seed = PROJECT_DIR / "seeds" / "lm_refusal_reasons.csv"
-    original = seed.read_text(encoding="utf-8")
+    original = seed.read_bytes()  # bytes: the file's own line endings are part of its checksum
     try:
-        seed.write_text(original.rstrip("\n") + "\n", encoding="utf-8")  # same content: same checksum
+        seed.write_bytes(original)  # rewritten unchanged: same checksum, still incremental
         project.dbt("run", "--select", "+lm_value")
         assert _last_run(project)[0] == "incremental"
-        lines = original.splitlines()
-        header, first = lines[0], lines[1].split(",")
-        loss_weight = header.split(",").index("loss_weight")
-        first[loss_weight] = "0.123"
-        seed.write_text("\n".join([header, ",".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+        newline = b"\r\n" if b"\r\n" in original else b"\n"
+        lines = original.split(newline)
+        header, first = lines[0], lines[1].split(b",")
+        first[header.split(b",").index(b"loss_weight")] = b"0.123"
+        seed.write_bytes(newline.join([header, b",".join(first), *lines[2:]]))
         project.dbt("seed", "--select", "lm_refusal_reasons")
         project.dbt("run", "--select", "+lm_value")
         assert _last_run(project)[0] == "settings_changed: seed:lm_refusal_reasons"
     finally:
-        seed.write_text(original, encoding="utf-8")
+        seed.write_bytes(original)
     project.dbt("seed", "--select", "lm_refusal_reasons")
     project.dbt("run", "--select", "+lm_value")
     assert _last_run(project)[0] == "settings_changed: seed:lm_refusal_reasons"

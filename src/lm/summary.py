@@ -35,6 +35,7 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("source", "source", "call_scores"),
     Relation("staging", "lm", "stg_operatorbot__call_history"),
     Relation("staging", "lm", "stg_operatorbot__call_scores"),
+    Relation("intermediate", "lm", "int_call_scores_latest"),
     Relation("intermediate", "lm", "int_calls_quarantined"),
     Relation("intermediate", "lm", "int_call_scores_orphaned"),
     Relation("marts", "value", REGISTRY_TABLE),
