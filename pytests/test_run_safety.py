@@ -215,3 +215,29 @@ def test_the_caller_key_secret_never_leaves_lm_caller_secret(project: LmProject)
         assert caller_key == (secret.caller_key(key, number) if number else None)
         checked += caller_key is not None
     assert checked > N_CALLS // 2
+
+
+def _lm_value_rows(project: LmProject) -> list[tuple[Any, ...]]:
+    return sorted(
+        project.query(
+            "select history_id, metric_code, id, value_numeric, value_label, calc_source, updated_at"
+            " from {src}.lm_value"
+        ),
+        key=repr,
+    )
+
+
+def test_steps_of_two_runs_interleaved_are_refused(project: LmProject) -> None:
+    """The reproduction: scoring tables of one run, the scope of another, then lm_value alone."""
+    project.dbt("run", "--select", "+lm_value")
+    before = _lm_value_rows(project)
+    project.dbt("build", "--exclude", "lm_value+", "path:tests/macros")
+    project.dbt("run", "--full-refresh", "--select", "int_scoring_scope")
+    proc = project.dbt("run", "--select", "lm_value", check=False)
+    assert proc.returncode != 0
+    assert "lm_registry: refusing to write" in proc.stdout and "dbt build --select +lm_value" in proc.stdout
+    assert _lm_value_rows(project) == before
+    # Built together with its upstream, the next run writes again (and finds nothing to change).
+    project.dbt("run", "--select", "+lm_value")
+    assert _last_run(project)[0] == "incremental"
+    assert [row[:6] for row in _lm_value_rows(project)] == [row[:6] for row in before]

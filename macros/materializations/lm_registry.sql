@@ -16,6 +16,10 @@
     Model config:
       scope_relation  (required) name of the model holding one row per history_id recomputed this run;
       batch_relation  (optional) name of a one-row model with column source_high_water_at, logged;
+      require_same_invocation  (optional, default false) refuse to write unless every model upstream of
+                      this one is selected in this dbt invocation and the scope and batch relations carry
+                      this invocation's id (column invocation_id): a scope or metric table left by another
+                      run (an interleaved or concurrent one) would write or delete the wrong rows;
       plus dbt's schema / alias / pre_hook / post_hook / grants / persist_docs.
     Both relations are resolved with ref() at run time, so the model must depend on them, e.g.
         -- depends_on: {{ ref('int_scoring_scope') }}
@@ -35,6 +39,10 @@
             "lm_registry: " ~ existing_relation ~ " exists as a " ~ existing_relation.type
             ~ "; the registry must be a table and is never replaced by dbt. Drop or rename it by hand."
         ) }}
+    {%- endif -%}
+
+    {%- if config.get('require_same_invocation', false) -%}
+        {% do lm_registry_check_same_invocation(scope_relation, batch_relation) %}
     {%- endif -%}
 
     {{ lm_registry_run_hooks(pre_hooks, inside_transaction=False) }}
@@ -140,6 +148,46 @@
     {{ return({'relations': [target_relation]}) }}
 
 {% endmaterialization %}
+
+
+{#
+    The registry writes only what this invocation computed: every model upstream of it must be selected
+    now (dbt skips this model when one of them fails), and the scope and batch relations must hold this
+    invocation's id - else another run rebuilt them in between (runs overlapping, or steps of two runs
+    interleaved). Raises, before anything is written.
+#}
+{% macro lm_registry_check_same_invocation(scope_relation, batch_relation) %}
+    {%- set upstream = [] -%}
+    {%- set todo = model.depends_on.nodes | list -%}
+    {%- for _ in range(1000) if todo -%}
+        {%- set unique_id = todo.pop() -%}
+        {%- if unique_id not in upstream and unique_id in graph.nodes
+            and graph.nodes[unique_id].resource_type == 'model' -%}
+            {%- do upstream.append(unique_id) -%}
+            {%- do todo.extend(graph.nodes[unique_id].depends_on.nodes) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set not_selected = upstream | reject('in', selected_resources) | map('replace', 'model.' ~ project_name ~ '.', '') | sort -%}
+    {%- if not_selected -%}
+        {{ exceptions.raise_compiler_error(
+            "lm_registry: refusing to write " ~ this ~ ": its upstream models are not built in this invocation ("
+            ~ (not_selected | join(', ')) ~ "). Build it with them: dbt build --select +" ~ model.name
+        ) }}
+    {%- endif -%}
+    {%- set relations = [scope_relation] + ([batch_relation] if batch_relation is not none else []) -%}
+    {%- for relation in relations -%}
+        {%- set foreign = run_query(
+            'select count(*) from ' ~ relation ~ ' where invocation_id is null or invocation_id <> '
+            ~ lm_sql_string(invocation_id)
+        ).rows[0][0] -%}
+        {%- if foreign > 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "lm_registry: refusing to write " ~ this ~ ": " ~ relation ~ " holds " ~ foreign
+                ~ " rows of another dbt invocation (another LM run rebuilt it meanwhile?). Nothing was written."
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
 
 
 {#

@@ -7,6 +7,7 @@
     schema=lm_value_schema(),
     scope_relation='int_scoring_scope',
     batch_relation='int_scoring_batch',
+    require_same_invocation=true,
     post_hook=[
         "{{ lm_scored_calls_delete_sql(ref('int_scoring_scope')) }}",
         "{{ lm_scored_calls_insert_sql(ref('int_scoring_scope')) }}",

@@ -29,6 +29,7 @@ final as (
     select
         '{{ "full" if changed_since is none else "incremental" }}' as scope_mode,
         {{ lm_sql_string(decision['reason']) }} as scope_reason,
+        {{ lm_sql_string(invocation_id) }} as invocation_id,
         {{ changed_since_sql }} as changed_since_at,
         case
             when calls_high_water.high_water_at >= coalesce(

@@ -163,7 +163,8 @@ final as (
         calls.call_started_at,
         gradings.call_score_id,
         gradings.grading_count,
-        false as is_gone_from_source
+        false as is_gone_from_source,
+        {{ lm_sql_string(invocation_id) }} as invocation_id
     from scoped
     inner join calls
         on scoped.history_id = calls.history_id
@@ -176,7 +177,8 @@ final as (
         null as call_started_at,
         null as call_score_id,
         null as grading_count,
-        true as is_gone_from_source
+        true as is_gone_from_source,
+        {{ lm_sql_string(invocation_id) }} as invocation_id
     from gone_from_source
 )
 
