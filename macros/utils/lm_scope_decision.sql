@@ -16,6 +16,7 @@
     {%- if not execute -%}
         {{ return({'changed_since': none, 'reason': 'parse'}) }}
     {%- endif -%}
+    {%- do lm_run_lock_check() -%}
     {%- if lm_is_full_rebuild() -%}
         {{ return({'changed_since': none, 'reason': 'full_refresh'}) }}
     {%- endif -%}
@@ -77,4 +78,25 @@
 
 {% macro lm_settings_fingerprint() %}
     {{ return(local_md5(tojson(lm_settings_snapshot()))) }}
+{% endmacro %}
+
+{#-
+    MySQL/MariaDB: stop when another connection holds LM's run lock (GET_LOCK('lm:<schema>'), taken by the
+    `lm` command for its whole run, src/lm/lock.py) - unless it is the lock of the `lm` that started this
+    very dbt run (env LM_LOCK_CONNECTION_ID). A plain `dbt build` beside an `lm build` stops here, before
+    the scope is built, so nothing is written. DuckDB: the database file admits one writer anyway.
+-#}
+{% macro lm_run_lock_check() %}
+    {%- if target.type not in ['mysql', 'mariadb'] -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set name = 'lm:' ~ target.schema -%}
+    {%- set holder = run_query('select is_used_lock(' ~ lm_sql_string(name) ~ ')').rows[0][0] -%}
+    {%- if holder is not none and (holder | string) != env_var('LM_LOCK_CONNECTION_ID', '') -%}
+        {{ exceptions.raise_compiler_error(
+            "lm: another LM run holds the run lock " ~ name ~ " (connection " ~ holder ~ "); this run stops "
+            ~ "before it writes anything. Wait for it, or find it with SHOW PROCESSLIST."
+        ) }}
+    {%- endif -%}
+    {{ return('') }}
 {% endmacro %}
