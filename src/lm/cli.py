@@ -292,7 +292,8 @@ def forget(history_ids: tuple[int, ...], from_file: Any, target: str | None) -> 
             if not text:
                 continue
             if not text.isdigit():
-                raise BadParameterError(f"{from_file.name}, line {number}: not a history_id: {text[:40]!r}")
+                # the line is not echoed: a file of ids may hold a pasted phone number by mistake
+                raise BadParameterError(f"{from_file.name}, line {number}: not a history_id (a whole number)")
             ids.append(int(text))
     if not ids:
         raise BadParameterError("nothing to forget: give --history-id (repeatable) or --from-file")
