@@ -1,30 +1,114 @@
-"""The `lm` command: demo data, dbt runs and a human summary, on the profile's target."""
+"""The `lm` command: demo data, dbt runs and a human summary, on the profile's target.
+
+Its exit codes are :class:`lm.errors.ExitCode` (README, "The `lm` command"); an :class:`lm.errors.LmError`
+raised below a command ends it with one line ``lm: <message>`` on stderr and the error's code.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import sys
 import time
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import click
+import yaml
 from rich.console import Console
 from rich.table import Table
 
-from lm import dbt_runner, project, secret, summary, warehouse
+from lm import dbt_runner, erasure, guard, lm_vars, lock, project, secret, summary, warehouse
+from lm.errors import BadParameterError, ExitCode, LmError, StoppedBySignalError
 
 console = Console()
+err_console = Console(stderr=True)
 
 
 def run_dbt(args: list[str], target: str | None = None, vars_: dict[str, object] | None = None) -> int:
-    """Run one dbt command in the project folder with LM's profile (lm.dbt_runner); returns dbt's exit code."""
+    """Run one dbt command in the project folder with LM's profile (lm.dbt_runner); returns dbt's exit code.
+
+    A signal that stopped the run (forwarded to dbt, or one that killed dbt) raises StoppedBySignalError.
+    """
     full = list(args)
     if target:
         full += ["--target", target]
     if vars_:
-        full += ["--vars", json.dumps(vars_)]
+        full += ["--vars", json.dumps(vars_, default=str)]
     console.print(f"[bold cyan]$ dbt {' '.join(args)}[/]" + (f" [dim](target {target})[/]" if target else ""))
-    return dbt_runner.invoke(full).returncode
+    return dbt_exit_code(dbt_runner.invoke(full))
+
+
+@contextlib.contextmanager
+def run_lock(target: str | None) -> Iterator[None]:
+    """Hold LM's run lock (lm.lock) around a dbt run; another run holding it ends lm with exit 4."""
+    try:
+        with lock.run_lock(target) as lock_env:
+            saved = {name: os.environ.get(name) for name in lock_env}
+            os.environ.update(lock_env)
+            try:
+                yield
+            finally:
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+    except lock.LockHeld as error:
+        fail(f"{error}; this run did nothing", ExitCode.LOCKED)
+
+
+def dbt_exit_code(result: dbt_runner.DbtResult) -> int:
+    """dbt's exit code (0, 1 failures, 2 could not run); a stopped or killed dbt raises StoppedBySignalError."""
+    if result.stopped_by is not None:
+        name = dbt_runner.signal_name(result.stopped_by)
+        ended = (
+            f"killed by {dbt_runner.signal_name(result.killed_by)}"
+            if result.killed_by is not None
+            else f"exit {result.returncode}"
+        )
+        raise StoppedBySignalError(
+            f"stopped by {name}; dbt was told to stop and has ended ({ended}): what it had not committed was "
+            "rolled back, the next run starts from the last committed state"
+        )
+    if result.killed_by is not None:
+        raise StoppedBySignalError(
+            f"dbt was killed by {dbt_runner.signal_name(result.killed_by)} (return code {result.returncode}): "
+            "the run did not finish; what it had not committed was rolled back, the next run starts from the "
+            "last committed state"
+        )
+    return result.returncode
+
+
+def split_vars(args: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
+    """dbt arguments without their ``--vars`` options, and those vars merged (YAML, as dbt reads them)."""
+    rest: list[str] = []
+    variables: dict[str, Any] = {}
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--vars":
+            if index + 1 >= len(args):
+                raise BadParameterError("--vars needs a value (a YAML/JSON mapping)")
+            raw, index = args[index + 1], index + 2
+        elif arg.startswith("--vars="):
+            raw, index = arg.removeprefix("--vars="), index + 1
+        else:
+            rest.append(arg)
+            index += 1
+            continue
+        try:
+            parsed = yaml.safe_load(raw)
+        except yaml.YAMLError as error:
+            raise BadParameterError(f"--vars is not valid YAML: {error}") from error
+        if parsed is None:
+            continue
+        if not isinstance(parsed, dict):
+            raise BadParameterError(f"--vars must be a mapping of var names to values; got {raw!r}")
+        variables.update(parsed)
+    return rest, variables
 
 
 def install_secret(target: str | None) -> str:
@@ -52,7 +136,22 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (project.ProjectNotFoundError, VocabularyError) as error:
-            raise click.ClickException(str(error)) from error
+            fail(str(error), ExitCode.BAD_PARAMETER)
+        except LmError as error:
+            fail(str(error), error.exit_code)
+
+
+def fail(message: str, code: ExitCode) -> None:
+    """End lm: ``lm: <message>`` on stderr, exit `code`."""
+    err_console.print(f"lm: {message}", markup=False, highlight=False, soft_wrap=True)
+    sys.exit(int(code))
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @click.group(cls=_Group)
@@ -62,20 +161,30 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--calls", default=100_000, show_default=True, help="Number of calls to generate.")
+@click.option("--calls", default=100_000, show_default=True, type=click.IntRange(min=1), help="Number of calls.")
 @click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--start", default="2025-01-06", show_default=True, help="First day of the demo traffic.")
-@click.option("--dirty-share", default=0.02, show_default=True, help="Share of deliberately dirty rows.")
+@click.option("--start", default="2025-01-06", show_default=True, callback=_iso_date, help="First day of traffic.")
+@click.option(
+    "--dirty-share", default=0.02, show_default=True, type=click.FloatRange(0, 1), help="Share of dirty rows."
+)
 @click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
-def generate(calls: int, seed: int, start: str, dirty_share: float, target: str | None) -> None:
-    """Generate demo call traffic and bulk-load it into the source tables (replacing their rows)."""
+@click.option("--force", is_flag=True, help="Replace source rows that lm generate did not write (never production).")
+def generate(calls: int, seed: int, start: dt.date, dirty_share: float, target: str | None, force: bool) -> None:
+    """Generate demo call traffic and bulk-load it into the source tables (replacing their rows).
+
+    Demo-only. It refuses (exit 6) a production target - one named `mysql` or `prod*`, or any target while
+    LM_PRODUCTION=1 - and, unless --force, a source schema whose call_history/call_scores hold rows but no
+    lm_demo_marker table (written by every lm generate). lm_value, emptied with the sources, and the
+    sources are replaced in one transaction: a failure leaves them as they were.
+    """
     from lm import demo
 
-    started = time.perf_counter()
-    data = demo.generate(calls, seed=seed, start=dt.date.fromisoformat(start), dirty_share=dirty_share)
-    generated = time.perf_counter()
     settings = project.settings()
     with warehouse.connect(target) as wh:
+        guard.check_generate(wh, settings.source_schema, force)
+        started = time.perf_counter()
+        data = demo.generate(calls, seed=seed, start=start, dirty_share=dirty_share)
+        generated = time.perf_counter()
         counts = demo.load(wh, settings.source_schema, data, replace=True, value_schema=settings.value_schema)
         target_name = wh.target.name
     loaded = time.perf_counter()
@@ -92,15 +201,24 @@ def generate(calls: int, seed: int, start: str, dirty_share: float, target: str 
 @click.option("--calc-source", default=None, help="calc_source written on every lm_value row of this run.")
 @click.pass_context
 def build(ctx: click.Context, target: str | None, full_refresh: bool, calc_source: str | None) -> None:
-    """`dbt build` the project (seeds, models, tests). Extra arguments go to dbt."""
-    args = ["build", *ctx.args]
+    """`dbt build` the project (seeds, models, tests). Extra arguments go to dbt.
+
+    --calc-source and every var of --vars are checked before dbt starts, by the rules of the macro
+    lm_var() (macros/utils/lm_vars.sql): a bad value exits 2 naming the var.
+    """
+    warehouse.check_target_name(target)
+    rest, vars_ = split_vars(ctx.args)
+    if calc_source is not None:
+        vars_["lm_calc_source"] = calc_source
+    lm_vars.check_vars(vars_)
+    args = ["build", *rest]
     if full_refresh:
         args.append("--full-refresh")
-    vars_ = {"lm_calc_source": calc_source} if calc_source else None
-    install_secret(target)
-    code = run_dbt(args, target=target, vars_=vars_)
+    with run_lock(target):
+        install_secret(target)
+        code = run_dbt(args, target=target, vars_=vars_ or None)
     if code:
-        raise SystemExit(code)
+        sys.exit(code)
 
 
 @main.command(
@@ -109,10 +227,21 @@ def build(ctx: click.Context, target: str | None, full_refresh: bool, calc_sourc
 @click.pass_context
 def dbt_command(ctx: click.Context) -> None:
     """Any dbt command, run the way LM runs dbt (in the project folder, with LM's profile)."""
-    install_secret(None)
-    code = dbt_runner.invoke(ctx.args).returncode
+    lm_vars.check_vars(split_vars(ctx.args)[1])
+    with run_lock(_target_of(ctx.args)):
+        install_secret(_target_of(ctx.args))
+        code = dbt_exit_code(dbt_runner.invoke(ctx.args))
     if code:
-        raise SystemExit(code)
+        sys.exit(code)
+
+
+def _target_of(args: Sequence[str]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg in ("--target", "-t") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--target="):
+            return arg.removeprefix("--target=")
+    return None
 
 
 @main.command("summary")
@@ -141,24 +270,70 @@ def print_summary(target: str | None) -> None:
 
 
 @main.command()
-@click.option("--calls", default=100_000, show_default=True, help="Demo calls to generate.")
+@click.option("--calls", default=100_000, show_default=True, type=click.IntRange(min=1), help="Demo calls.")
 @click.option("--seed", default=42, show_default=True)
+@click.option("--force", is_flag=True, help="Replace source rows that lm generate did not write (never production).")
 @click.pass_context
-def demo(ctx: click.Context, calls: int, seed: int) -> None:
+def demo(ctx: click.Context, calls: int, seed: int, force: bool) -> None:
     """Generate demo data into the embedded DuckDB target, build everything, print a summary."""
     os.environ.setdefault("LM_TARGET", "duckdb")
     target = os.environ["LM_TARGET"]
-    ctx.invoke(generate, calls=calls, seed=seed, target=target)
-    install_secret(target)
-    code = run_dbt(["build", "--full-refresh"], target=target)
+    warehouse.check_target_name(target)
+    ctx.invoke(
+        generate, calls=calls, seed=seed, start=dt.date(2025, 1, 6), dirty_share=0.02, target=target, force=force
+    )
+    with run_lock(target):
+        install_secret(target)
+        code = run_dbt(["build", "--full-refresh"], target=target)
     print_summary(target)
     if code:
         console.print("[red]dbt build reported failures (see above)[/]")
-        raise SystemExit(code)
+        sys.exit(code)
     console.print(
         "[bold green]LM demo built.[/] Browse the metric dictionary: .venv/bin/lm dbt docs generate "
         "&& .venv/bin/lm dbt docs serve"
     )
+
+
+@main.command()
+@click.option("--history-id", "history_ids", multiple=True, type=click.IntRange(min=0), help="A call (repeatable).")
+@click.option(
+    "--from-file", type=click.File("r"), default=None, help="A file of history_ids, one per line (# comments)."
+)
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+def forget(history_ids: tuple[int, ...], from_file: Any, target: str | None) -> None:
+    """Erase calls from LM so that the client can delete them at the source (lm_value's foreign keys).
+
+    In one transaction: the calls' rows of lm_value, then of LM's state lm_scored_calls; one row per call in
+    lm_erasure_log (history_id, erased_at, row counts - no personal data). Then delete the calls at the
+    source, before the next scheduled run.
+    """
+    ids = list(history_ids)
+    if from_file is not None:
+        for number, line in enumerate(from_file, start=1):
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            if not text.isdigit():
+                # the line is not echoed: a file of ids may hold a pasted phone number by mistake
+                raise BadParameterError(f"{from_file.name}, line {number}: not a history_id (a whole number)")
+            ids.append(int(text))
+    if not ids:
+        raise BadParameterError("nothing to forget: give --history-id (repeatable) or --from-file")
+    settings = project.settings()
+    with warehouse.connect(target) as wh:
+        erased = erasure.forget(wh, settings, ids)
+        target_name, lm_schema = wh.target.name, wh.target.schema
+    value_rows = sum(row.lm_value_rows for row in erased)
+    state_rows = sum(row.state_rows for row in erased)
+    console.print(
+        f"[green]forgot[/] {len(erased):,} calls on {target_name}: {value_rows:,} rows of "
+        f"{settings.value_schema}.lm_value, {state_rows:,} rows of {lm_schema}.lm_scored_calls "
+        f"(logged in {lm_schema}.{erasure.ERASURE_LOG}). Now delete them at the source, before the next run."
+    )
+    for row in erased:
+        if not row.lm_value_rows and not row.state_rows:
+            console.print(f"[yellow]history_id {row.history_id}: LM held no rows for it[/]")
 
 
 @main.group("secret")

@@ -46,14 +46,14 @@ def lock_name(schema: str) -> str:
 def run_lock(target: str | None = None, wait: int | None = None) -> Iterator[dict[str, str]]:
     """Hold the deployment's lock; yields the env vars to pass to the dbt run started under it."""
     wait = wait_seconds() if wait is None else wait
-    wh = warehouse.connect(target)
-    if not wh.target.is_mysql:
-        path = wh.target.path
-        wh.close()  # the lock is the file's, not a connection's: dbt opens the database itself
-        assert path is not None
-        with _file_lock(Path(path + ".lock"), wait):
+    resolved = warehouse.load_target(target)
+    if not resolved.is_mysql:
+        # the lock is the file's, not a connection's (dbt opens the database itself, one writer at a time)
+        assert resolved.path is not None
+        with _file_lock(Path(resolved.path + ".lock"), wait):
             yield {}
         return
+    wh = warehouse.connect(resolved)
     try:
         name = lock_name(wh.target.schema)
         got = wh.query("select get_lock(%s, %s), connection_id()", [name, wait])[0]

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from lm import project
+from lm.errors import BadParameterError, DatabaseUnreachableError
 
 SOURCE_TABLES = ("call_history", "call_scores")
 MYSQL_TYPES = ("mysql", "mariadb", "mysql5")
@@ -89,15 +90,47 @@ def _render_profile(profiles_path: Path, profile: str, target_name: str | None, 
         return Profile.from_raw_profiles(raw, profile, ProfileRenderer({}), target_override=target_name)
 
 
+def profile_targets(profile: str = "lm", environ: Mapping[str, str] | None = None) -> list[str]:
+    """The names of the profile's outputs (its targets), as written in profiles.yml."""
+    from dbt.config.profile import read_profile
+
+    env = os.environ if environ is None else environ
+    raw = read_profile(str(project.profiles_dir(env)))
+    outputs = (raw.get(profile) or {}).get("outputs") or {}
+    return [str(name) for name in outputs]
+
+
+def check_target_name(target_name: str | None, profile: str = "lm", environ: Mapping[str, str] | None = None) -> None:
+    """A BadParameterError naming the known targets when `target_name` is not an output of the profile."""
+    if target_name is None:
+        return
+    known = profile_targets(profile, environ)
+    if target_name not in known:
+        raise BadParameterError(
+            f"unknown target '{target_name}': the profile '{profile}' in {project.profiles_dir(environ)} "
+            f"has the targets {', '.join(known) or '(none)'}"
+        )
+
+
 def load_target(
     target_name: str | None = None, profile: str = "lm", environ: Mapping[str, str] | None = None
 ) -> Target:
     """The profile's target as dbt reads it (profile ``lm``; target `target_name`, else the profile's default).
 
-    `environ` replaces os.environ for env_var() (tests use it to point at their own schemas).
+    `environ` replaces os.environ for env_var() (tests use it to point at their own schemas). An unknown
+    target (named here or by the profile's default, e.g. LM_TARGET) is a BadParameterError naming the known.
     """
+    from dbt.exceptions import DbtProfileError
+
     env = os.environ if environ is None else environ
-    rendered = _render_profile(project.profiles_dir(env), profile, target_name, env)
+    check_target_name(target_name, profile, env)
+    try:
+        rendered = _render_profile(project.profiles_dir(env), profile, target_name, env)
+    except DbtProfileError as error:
+        known = ", ".join(profile_targets(profile, env))
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        first = next((line for line in lines if line != "Runtime Error"), "invalid profile")
+        raise BadParameterError(f"profile '{profile}': {first} (known targets: {known})") from error
     creds = rendered.credentials
     if creds.type == "duckdb":
         duck_path = str(creds.path)
@@ -176,7 +209,28 @@ class Warehouse(ABC):
         re-inserted parent row would violate them.
         """
 
+    @abstractmethod
+    def begin(self) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None: ...
+
     # -- the same on every engine -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: committed when the block ends, rolled back when it raises (no DDL inside: MySQL
+        commits implicitly before DDL)."""
+        self.begin()
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
     def qualify(self, schema: str, table: str) -> str:
         return f"{self.quote(schema)}.{self.quote(table)}"
 
@@ -227,7 +281,12 @@ class DuckDbWarehouse(Warehouse):
         assert target.path is not None
         if target.path != ":memory:":
             Path(target.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(target.path)
+        try:
+            self._con = duckdb.connect(target.path)
+        except duckdb.IOException as error:  # e.g. the file is locked by another process
+            raise DatabaseUnreachableError(
+                f"cannot open the DuckDB file of target '{target.name}' ({target.path}): {error}"
+            ) from error
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         self._con.execute(sql, params or [])
@@ -237,6 +296,15 @@ class DuckDbWarehouse(Warehouse):
 
     def close(self) -> None:
         self._con.close()
+
+    def begin(self) -> None:
+        self._con.execute("begin transaction")
+
+    def commit(self) -> None:
+        self._con.execute("commit")
+
+    def rollback(self) -> None:
+        self._con.execute("rollback")
 
     def quote(self, name: str) -> str:
         return f'"{name}"'
@@ -282,15 +350,26 @@ class MySqlWarehouse(Warehouse):
         import pymysql
 
         super().__init__(target)
-        self._con = pymysql.connect(
-            host=target.host,
-            port=target.port,
-            user=target.user,
-            password=target.password,
-            local_infile=True,
-            autocommit=True,
-            charset="utf8mb4",
-        )
+        try:
+            self._con = pymysql.connect(
+                host=target.host,
+                port=target.port,
+                user=target.user,
+                password=target.password,
+                local_infile=True,
+                autocommit=True,
+                charset="utf8mb4",
+                connect_timeout=10,
+            )
+        except pymysql.err.MySQLError as error:
+            # the driver's message names user and host, never the password; the password is not repeated here
+            reason = error.args[1] if len(error.args) > 1 else str(error)
+            if target.password:
+                reason = str(reason).replace(target.password, "***")
+            raise DatabaseUnreachableError(
+                f"cannot connect to {target.type} target '{target.name}' as {target.user}@{target.host}:{target.port}"
+                f": {reason}"
+            ) from error
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         with self._con.cursor() as cur:
@@ -303,6 +382,15 @@ class MySqlWarehouse(Warehouse):
 
     def close(self) -> None:
         self._con.close()
+
+    def begin(self) -> None:
+        self._con.begin()
+
+    def commit(self) -> None:
+        self._con.commit()
+
+    def rollback(self) -> None:
+        self._con.rollback()
 
     def quote(self, name: str) -> str:
         return f"`{name}`"
