@@ -59,6 +59,8 @@ NEW_CALLS = [
     (7, T0 + dt.timedelta(days=1, hours=1), "+0004180002", 8, "repeat", "in", "answered", 8, 90, 80),
 ]
 QUARANTINED = {5}
+# Before the scheduled run, call 4's status is corrected to one LM cannot interpret: its rows must go (DELETE).
+EDITED_CALL = (4, T0 + dt.timedelta(hours=3), "+0004180003", 8, "site", "out", "forwarded", 5, 120, 100)
 # id, history_id, updated_at, outcome, call_score
 FIRST_GRADINGS = [
     (11, 1, T0 - dt.timedelta(days=10, hours=-1), "record", 80),
@@ -269,6 +271,12 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         # New calls and a regrade arrive; the scheduled run picks them up.
         _load(admin, "call_history", _history(NEW_CALLS))
         _load(admin, "call_scores", _scores(NEW_GRADINGS))
+        wh = admin.connect()
+        try:
+            edited = call_history_table([EDITED_CALL], ["fake transcript"], [T0 + dt.timedelta(days=1, hours=3)])
+            wh.upsert_arrow(admin.source_schema, "call_history", edited, key="history_id")
+        finally:
+            wh.close()
         second = _lm_cli(restricted, "build", "--calc-source", "cron_daily_scoring")
         deployment.outputs += [second.stdout, second.stderr]
 
@@ -302,16 +310,20 @@ def test_first_deployment_creates_lm_value_with_its_foreign_keys(deployment: Dep
 
 def test_scheduled_run_is_incremental_and_upserts_in_place(deployment: Deployment) -> None:
     admin = deployment.admin
-    runs = admin.query("select calc_source, scope_calls from {lm}.lm_run_log order by logged_at")
-    assert [source for source, _ in runs] == ["backfill_2025_01", "cron_daily_scoring"]
+    runs = admin.query("select calc_source, scope_calls, rows_deleted from {lm}.lm_run_log order by logged_at")
+    assert [source for source, _, _ in runs] == ["backfill_2025_01", "cron_daily_scoring"]
     assert int(runs[0][1]) == len(FIRST_CALLS)  # the backfill: every call
     assert 0 < int(runs[1][1]) < len(FIRST_CALLS + NEW_CALLS)  # the scheduled run: not the old call 1
+    assert int(runs[1][2]) == 15  # the edited call's rows
     (mode,) = admin.query("select scope_mode from {lm}.int_scoring_batch")[0]
     assert mode == "incremental"
     ids = _lm_value_ids(admin)
-    assert {h for h, _ in ids} == {c[0] for c in FIRST_CALLS + NEW_CALLS} - QUARANTINED
+    assert {h for h, _ in ids} == {c[0] for c in FIRST_CALLS + NEW_CALLS} - QUARANTINED - {EDITED_CALL[0]}
     for key, row_id in deployment.first_ids.items():
-        assert ids[key] == row_id, key  # recomputed rows keep their id
+        if key[0] != EDITED_CALL[0]:
+            assert ids[key] == row_id, key  # recomputed rows keep their id
+    quarantined = admin.query("select history_id, quarantine_reason from {lm}.int_calls_quarantined order by 1")
+    assert [(int(h), r) for h, r in quarantined] == [(4, "unknown_call_status"), (5, "unknown_call_status")]
     (score_id,) = admin.query(
         "select call_score_id from {src}.lm_value where history_id = 2 and metric_code = 'feature_pack'"
     )[0]
