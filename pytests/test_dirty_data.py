@@ -19,9 +19,11 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 import pyarrow as pa
@@ -598,6 +600,27 @@ def runs(lm_project: LmProject) -> Iterator[Runs]:
 # --------------------------------------------------------------------------------------------------------
 
 
+def _nullable_source_columns() -> dict[str, set[str]]:
+    """Nullable columns of each source table, from the source contract's MySQL DDL."""
+    ddl = resources.files("lm").joinpath("ddl/source_tables.mysql.sql").read_text(encoding="utf-8")
+    columns: dict[str, set[str]] = {}
+    for table, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\) ENGINE", ddl, flags=re.S):
+        columns[table] = set(re.findall(r"^\s*(\w+)\s+[^\n]*?(?<!NOT) NULL,", body, flags=re.M))
+    return columns
+
+
+def test_matrix_covers_null_in_every_nullable_column() -> None:
+    nullable = _nullable_source_columns()
+    assert len(nullable["call_history"]) == 7 and len(nullable["call_scores"]) == 14, nullable
+    by_name = {case.name: case for case in CASES}
+    call = by_name["null_call_columns"].call
+    assert call is not None
+    nulls = {f.name for f in dataclasses.fields(Call) if f.name != "started" and getattr(call, f.name) is None}
+    assert nulls == nullable["call_history"]
+    assert by_name["null_grading_columns"].gradings == (NULL_GRADING,)
+    assert {f.name for f in dataclasses.fields(Grading)} == nullable["call_scores"]
+
+
 def test_matrix_is_well_formed() -> None:
     names = [case.name for case in CASES]
     assert len(names) == len(set(names))
@@ -686,8 +709,8 @@ def test_only_the_orphans_are_orphaned(runs: Runs) -> None:
 
 # --------------------------------------------------------------------------------------------------------
 # personal data: nothing of the fixture's phone numbers or transcripts anywhere LM writes
-# (the caller-key secret, LM_CALLER_SALT, has its own scan with the salt item: pytests/test_run_safety.py / the
-# secret's tests; it is deliberately not searched for here)
+# The caller-key secret (LM_CALLER_SALT) is deliberately not searched for here: its scan belongs to the salt
+# item (test_run_safety.py::test_the_caller_key_secret_never_leaves_lm_caller_secret).
 # --------------------------------------------------------------------------------------------------------
 
 
