@@ -62,7 +62,8 @@ quality as (
     select
         history_id,
         is_checklist_capped,
-        is_default_scale
+        is_default_scale,
+        is_score_out_of_scale
     from {{ ref('int_metrics_quality') }}
 ),
 
@@ -107,6 +108,7 @@ final as (
             ['fallback_talk_capped_to_duration', lm_bool_to_int('calls.is_talk_capped_to_duration')],
             ['fallback_checklist_capped', lm_bool_to_int('quality.is_checklist_capped')],
             ['fallback_default_grader_scale', lm_bool_to_int('quality.is_default_scale and calls.is_graded')],
+            ['fallback_out_of_scale_score_clamped', lm_bool_to_int('quality.is_score_out_of_scale')],
             ['fallback_queue_impact_clamped', lm_bool_to_int('operational.is_queue_impact_clamped')],
             ['fallback_lost_opportunity_clamped', lm_bool_to_int('conversion.is_lost_opportunity_clamped')],
             ['flag_future_grading', lm_bool_to_int('calls.is_future_grading')],

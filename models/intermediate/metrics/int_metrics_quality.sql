@@ -1,7 +1,8 @@
 -- Quality metrics of each scoped call: checklist_coverage_ratio, normalized_call_score,
 -- script_risk_index. Checklist templates from seed lm_checklist_template_items (items counted in script
 -- order), grader scales and calibration offsets from seed lm_grader_scales (exact grader, else its
--- family pattern such as qa:*, else the default row).
+-- family pattern such as qa:*, else the default row). A score outside its grader's scale (above
+-- scale_max, below scale_min) is clamped by the 0..1 range and flagged (is_score_out_of_scale).
 with
 
 calls as (
@@ -130,6 +131,10 @@ normalized as (
         checklist.checklist_coverage_ratio,
         checklist.is_checklist_capped,
         grading_scales.is_default_scale,
+        coalesce(
+            calls.call_score < grading_scales.scale_min or calls.call_score > grading_scales.scale_max,
+            false
+        ) as is_score_out_of_scale,
         case
             when not calls.is_graded or calls.call_score is null then null
             else {{ lm_clamp(
@@ -154,6 +159,7 @@ risk as (
         normalized.normalized_call_score,
         normalized.is_checklist_capped,
         normalized.is_default_scale,
+        normalized.is_score_out_of_scale,
         case
             when not normalized.is_answered then 0
             else
@@ -181,7 +187,8 @@ final as (
         round(normalized_call_score, 4) as normalized_call_score,
         round({{ lm_clamp('script_risk_raw', 0, 1) }}, 4) as script_risk_index,
         is_checklist_capped,
-        is_default_scale
+        is_default_scale,
+        is_score_out_of_scale
     from risk
 )
 
