@@ -43,6 +43,7 @@
 
 {# The row appended after a successful write. #}
 {% macro lm_run_log_insert_sql(log_relation, target_relation, batch_relation, counts) %}
+    {%- set settings_json = tojson(lm_settings_snapshot()) %}
     insert into {{ log_relation }} (
         invocation_id,
         relation_name,
@@ -77,6 +78,6 @@
         null as source_high_water_at,
         null as scope_reason,
         {%- endif %}
-        {{ lm_sql_string(lm_settings_fingerprint()) }} as settings_fingerprint,
-        {{ lm_sql_string(tojson(lm_settings_snapshot())) }} as settings_json
+        {{ lm_sql_string(local_md5(settings_json)) }} as settings_fingerprint,
+        {{ lm_sql_string(settings_json) }} as settings_json
 {% endmacro %}

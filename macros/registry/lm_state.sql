@@ -66,20 +66,19 @@
     rendered into SQL), so a missing key stops the run here with what to do, before any model runs.
 -#}
 {% macro lm_caller_secret_check() %}
-    {%- if not execute -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set relation = api.Relation.create(
-        database=target.database, schema=target.schema, identifier='lm_caller_secret', type='table') -%}
-    {%- set installed = lm_state_column_names(relation) | length > 0 and run_query(
-        'select count(*) from ' ~ relation ~ ' where secret_id = 1').rows[0][0] == 1 -%}
-    {%- if not installed -%}
+    {%- if execute and lm_caller_key_id() is none -%}
         {{ exceptions.raise_compiler_error(
-            "lm: no caller-key secret in " ~ relation ~ ". Run `lm secret install` (or `lm build`, which "
-            ~ "installs it) with LM_CALLER_SALT set; the key is never passed to dbt itself."
+            "lm: no caller-key secret in " ~ lm_caller_secret_relation() ~ ". Run `lm secret install` (or "
+            ~ "`lm build`, which installs it) with LM_CALLER_SALT set; the key is never passed to dbt itself."
         ) }}
     {%- endif -%}
     {{ return('') }}
+{% endmacro %}
+
+{#- The table of the caller-key secret (written by src/lm/secret.py, which names it lm_caller_secret too). -#}
+{% macro lm_caller_secret_relation() %}
+    {{ return(api.Relation.create(
+        database=target.database, schema=target.schema, identifier='lm_caller_secret', type='table')) }}
 {% endmacro %}
 
 {#- The key id of the installed caller-key secret (part of the settings fingerprint), or none. -#}
@@ -87,8 +86,7 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set relation = api.Relation.create(
-        database=target.database, schema=target.schema, identifier='lm_caller_secret', type='table') -%}
+    {%- set relation = lm_caller_secret_relation() -%}
     {%- if lm_state_column_names(relation) | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}

@@ -76,9 +76,6 @@
     {{ return(settings) }}
 {% endmacro %}
 
-{% macro lm_settings_fingerprint() %}
-    {{ return(local_md5(tojson(lm_settings_snapshot()))) }}
-{% endmacro %}
 
 {#-
     MySQL/MariaDB: stop when another connection holds LM's run lock (GET_LOCK('lm:<schema>'), taken by the
