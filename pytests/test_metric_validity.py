@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ def _distributions_module() -> ModuleType:
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
