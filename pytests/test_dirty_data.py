@@ -49,11 +49,13 @@ PACK_FLAGS = (
     "fallback_checklist_capped",
     "fallback_default_grader_scale",
     "fallback_out_of_scale_score_clamped",
-    "fallback_queue_impact_clamped",
+    "fallback_dirty_talk_replaced",
     "fallback_lost_opportunity_clamped",
     "flag_future_grading",
     "flag_unknown_outcome",
+    "flag_expected_lost_opportunity",
 )
+DIRTY_TALK = "fallback_dirty_talk_replaced"  # an answered call's unknown or dirty talk: typical handle time used
 
 AUTO = "auto"  # a field left at its per-case default (caller number; grading times)
 
@@ -176,6 +178,7 @@ CASES: tuple[Case, ...] = (
         Call(None, None, None, await_sec=None, duration=None, talk_duration=None, transcript=None),
         (Grading(),),
         Scored(
+            flags(DIRTY_TALK),
             pack={
                 "has_known_caller": 0,
                 "has_transcript": 0,
@@ -185,7 +188,9 @@ CASES: tuple[Case, ...] = (
                 "duration_sec": None,
                 "talk_sec": None,
             },
-            metrics={"response_speed_score": None, "talk_time_efficiency": 0.0, "queue_impact_index": 0.0},
+            # answered with no talk time: no efficiency; workload of a booking call (240 s target + 30 s
+            # after-call work) / 60
+            metrics={"response_speed_score": None, "talk_time_efficiency": None, "queue_impact_index": 4.5},
         ),
     ),
     Case(
@@ -206,28 +211,46 @@ CASES: tuple[Case, ...] = (
         "zero await, duration and talk",
         Call(await_sec=0, duration=0, talk_duration=0),
         (Grading(),),
-        Scored(pack={"await_sec": 0, "duration_sec": 0, "talk_sec": 0}, metrics={"response_speed_score": 1.0}),
+        Scored(
+            flags(DIRTY_TALK),  # answered with zero talk: the talk is unknown
+            pack={"await_sec": 0, "duration_sec": 0, "talk_sec": 0},
+            metrics={"response_speed_score": 1.0, "talk_time_efficiency": None, "queue_impact_index": 4.5},
+        ),
     ),
     Case(
         "absurd_duration",
         "duration > lm_max_plausible_sec",
         Call(duration=50_000),
         (Grading(),),
-        Scored(flags("fallback_absurd_duration_capped"), pack={"duration_sec": 21600}),
+        Scored(
+            flags("fallback_absurd_duration_capped", DIRTY_TALK),
+            pack={"duration_sec": 21600},
+            metrics={"talk_time_efficiency": None, "queue_impact_index": 4.5},  # (240 + 30) / 60, never 6 h
+        ),
     ),
     Case(
         "absurd_await",
         "await > lm_max_plausible_sec",
         Call(call_status="abandoned", operator_id=None, await_sec=30_000, duration=30_000, talk_duration=0),
         (),
-        Scored(flags("fallback_absurd_duration_capped"), pack={"await_sec": 21600}, grading=None),
+        Scored(
+            flags("fallback_absurd_duration_capped", "flag_expected_lost_opportunity"),
+            pack={"await_sec": 21600},
+            # abandoned inbound: (180 s default talk + 30) / 60 of workload, expected loss .6 x 3000 x .65 / 1000
+            metrics={"queue_impact_index": 3.5, "lost_opportunity_score": 1.17},
+            grading=None,
+        ),
     ),
     Case(
         "absurd_talk",
         "talk_duration > lm_max_plausible_sec",
         Call(duration=40_100, talk_duration=40_000),
         (Grading(),),
-        Scored(flags("fallback_absurd_duration_capped"), pack={"talk_sec": 21600, "duration_sec": 21600}),
+        Scored(
+            flags("fallback_absurd_duration_capped", DIRTY_TALK),
+            pack={"talk_sec": 21600, "duration_sec": 21600},
+            metrics={"talk_time_efficiency": None, "queue_impact_index": 4.5},
+        ),
     ),
     Case(
         "negative_duration",
@@ -252,7 +275,11 @@ CASES: tuple[Case, ...] = (
         "negative talk_duration",
         Call(talk_duration=-10),
         (Grading(),),
-        Scored(flags("fallback_negative_duration_ignored"), pack={"talk_sec": None}),
+        Scored(
+            flags("fallback_negative_duration_ignored", DIRTY_TALK),
+            pack={"talk_sec": None},
+            metrics={"talk_time_efficiency": None, "queue_impact_index": 4.5},
+        ),
     ),
     Case(
         "talk_over_duration",

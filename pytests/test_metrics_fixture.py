@@ -6,9 +6,8 @@ out by hand from the dictionary's words and the seeds (lm_calc_profiles default_
 lm_call_categories, lm_checklist_template_items, lm_grader_scales, lm_refusal_reasons, lm_service_catalogue,
 lm_service_categories); each carries its arithmetic in a comment. They are not computed by code.
 
-Profile default_v1 in short: SLA 20 s -> 1, 120 s -> 0; queue baseline 300 s, peak 10-13 h x1.5, outside
-8-21 h x0.7; script risk 0.4 checklist + 0.35 score + 0.1 repeat + 0.15 complaint (unknown -> 0.5).
-night_shift_v1 differs only in SLA 45/240 and queue weights peak x1.0, outside working hours x1.3.
+Profile default_v1 in short: SLA 20 s -> 1, 120 s -> 0; rules 1.1 summarised above EXPECTED.
+night_shift_v1 differs only in SLA 45/240.
 """
 
 from __future__ import annotations
@@ -94,6 +93,21 @@ LATEST_GRADING = {1: 101, 2: 102, 3: 103, 6: 104, 10: 105, 11: 106, 12: 107, 13:
 # lost_opportunity_score, cross_sell_potential, checklist_coverage_ratio, normalized_call_score,
 # script_risk_index, churn_risk_level, complaint_risk_flag, followup_needed_flag.
 # Checklist weights: booking_v1 1,.5,1,1.5,1.5,1,2,1.5,2,1,.5,.5 (sum 14); complaint_v1 sum 15; outbound_v1 8 items.
+# Rules 1.1 (default_v1), in short:
+#   talk_time_efficiency = min(talk/norm, norm/talk), norm = category target (booking 240, question 150,
+#     complaint 300, reschedule 120, unknown 180) x outcome factor (record 1.2, callback 1.0, no_record 0.9,
+#     refusal 0.8, info_only 0.7, other 1.0); NULL when unanswered or the talk is dirty.
+#   queue_impact_index = operator-minutes: answered (talk + 30 s after-call work) / 60; missed or abandoned
+#     inbound (category target, else 180, + 30) / 60; busy 0; dirty talk -> category target + 30.
+#   lost_opportunity_score of a missed/abandoned inbound call: 0.6 x 3000 x (1 - 0.35) / 1000 = 1.17.
+#   script_risk_index (graded answered only, else NULL) = sum(w x component) / sum(w) over the known components:
+#     checklist .3 x (1 - coverage), score .3 x (1 - normalized), context .2 x (complaint, call_type repeat, a
+#     previous call within the window, or a wait >= 120 s), overrun .2 x (talk_time_efficiency < 0.5).
+#   churn: booked -> low; else target refusal +2, target no_record/info_only +1, unanswered inbound +2, wait
+#     >= 120 s +1, clinic-side reason +1, answered complaint +1, score < .3 +1, callback -1; medium >= 2, high >= 3.
+#   complaint: answered complaint, target refusal, wait >= 120 s, or score < .3.
+#   follow-up: trigger (callback, unanswered inbound from a known number, clinic-side loss) and no later
+#     answered call of the caller within the 7-day window.
 RULE_METRICS = (
     "response_speed_score",
     "talk_time_efficiency",
@@ -108,201 +122,203 @@ RULE_METRICS = (
     "complaint_risk_flag",
     "followup_needed_flag",
 )
-Expected = tuple[float | None, float, float, float, float, float, float | None, float | None, float, str, str, str]
+Expected = tuple[
+    float | None, float | None, float, float, float, float, float | None, float | None, float | None, str, str, str
+]
 
 EXPECTED: dict[int, Expected] = {
     # 1: answered in 10 s; latest grading 101 (record, booking, ultrasound_abdomen = diagnostics), 09:00
     1: (
         1.0,  # 10 <= 20
-        1.0,  # record 1.0 x fit 1 (talk 180 <= booking 240)
-        0.6667,  # max(200, 10+180) = 200 / 300 = 0.66667 x 1 (09 h, normal)
+        0.625,  # norm 240 x 1.2 = 288; 180 / 288
+        3.5,  # (180 + 30) / 60
         1.0,  # booked
         0.0,  # booked: no loss
         0.55,  # diagnostics 0.55 x booked 1.0
         0.3929,  # booking_v1 first 5 items 1+.5+1+1.5+1.5 = 5.5 / 14 = 0.392857
         0.8,  # ai 0-100: 80/100 - 0
-        0.3129,  # .4 x (1 - 5.5/14) + .35 x (1 - .8) = .242857 + .07 = .312857 (no previous call)
-        "low",  # 0 points
+        0.2421,  # .3 x 8.5/14 + .3 x .2 + .2 x 0 + .2 x 0 (fit .625) = .182143 + .06, all weights known (1.0)
+        "low",  # booked
         "false",
         "false",
     ),
     # 2: same caller 2.5 h after call 1, answered at 20 s, callback agreed, question, blood_general (lab, 600)
     2: (
         1.0,  # 20 <= 20 (at the SLA)
-        0.42,  # callback 0.7 x fit 150/250 = 0.6 (question target 150)
-        1.5,  # max(300, 20+250) = 300 / 300 = 1 x 1.5 (11:30 peak)
-        0.5,  # target callback 0.5; no later booking of the caller
+        0.6,  # norm 150 x 1.0 = 150; talk 250 over it: 150 / 250
+        4.6667,  # (250 + 30) / 60 = 4.666667
+        0.5,  # target callback 0.5 (the caller's later calls are not read)
         0.21,  # 600 x 0.7 (no reason: default) x 0.5 (callback) / 1000
         0.24,  # lab 0.6 x not booked 0.4
         None,  # number_checklist missing
         0.55,  # qa:3 1-5: (3.5-1)/4 = 0.625 - 0.075
-        0.4575,  # .4 x (1 - .5 neutral) + .35 x (1 - .55) + .1 repeat (prev 2.5 h) = .2 + .1575 + .1
-        "low",  # repeat without booking +1 = 1
+        0.4786,  # no checklist: (.3 x .45 + .2 x 1 (prev call 2.5 h) + .2 x 0 (fit .6)) / (.3+.2+.2) = .335/.7
+        "low",  # callback -1
         "false",
-        "true",  # callback agreed
+        "true",  # callback agreed, no later answered call of the caller
     ),
     # 3: answered at 50 s, target refusal for price, minor_surgery (catalogue 15000, surgery 0.25), 14:00
     3: (
         0.7,  # 1 - (50-20)/(120-20)
-        0.2667,  # refusal 0.4 x fit 240/360 = 0.26667
-        1.3667,  # max(400, 50+360=410) = 410/300 = 1.36667 x 1 (14 h)
+        0.5333,  # norm 240 x 0.8 = 192; 192 / 360 = 0.533333
+        6.5,  # (360 + 30) / 60
         0.05,  # target refusal
         15.0,  # 15000 x price 1.0 / 1000
         0.1,  # surgery 0.25 x 0.4
         1.0,  # booking_v2 has 10 items, 15 done -> capped
         0.25,  # qa:77 -> family qa:* 0-10, offset 0: 2.5/10
-        0.2625,  # .4 x 0 + .35 x .75
-        "medium",  # refusal +2, score .25 < .4 +1 = 3
-        "true",  # score .25 < .3
+        0.225,  # .3 x 0 + .3 x .75 + 0 context + 0 (fit .5333 >= .5)
+        "high",  # target refusal +2, score .25 < .3 +1 = 3
+        "true",  # target refusal (and score .25 < .3)
         "false",  # price is not clinic-side
     ),
     # 4: answered at 150 s, ungraded, 22:30
     4: (
         0.0,  # 150 >= 120
-        0.6,  # ungraded: other 0.6 x fit 1 (talk 30 <= default 180)
-        0.4667,  # max(200, 150+30) = 200/300 x 0.7 (off-hours) = 0.46667
+        0.1667,  # no category: 180 x other 1.0; 30 / 180 = 0.166667
+        1.0,  # (30 + 30) / 60
         0.1,  # ungraded answered: conversion_weight_other
         0.0,  # ungraded
         0.12,  # unknown service: 0.3 x 0.4
         None,  # ungraded
         None,  # ungraded
-        0.375,  # .4 x .5 + .35 x .5
-        "low",
-        "false",
+        None,  # ungraded: no script risk
+        "low",  # waited 150 >= 120: +1
+        "true",  # waited 150 >= 120
         "false",
     ),
     # 5: missed at 10:15, the same caller got an answered call 5 h later (call 6)
     5: (
         0.0,  # missed
-        0.0,  # unanswered
-        0.2,  # max(40, 40+0) = 40/300 x 1.5 (peak)
+        None,  # unanswered
+        3.5,  # missed inbound, no category: (180 + 30) / 60
         0.0,  # unanswered ungraded
-        0.0,
+        1.17,  # expected loss of a missed inbound call: 0.6 x 3000 x 0.65 / 1000
         0.0,  # unanswered
         None,
         None,
-        0.0,  # unanswered
-        "low",  # answered call 5 h later (<= 24 h): no unanswered points
-        "false",  # waited 40 < 300
-        "false",  # resolved by call 6
+        None,  # ungraded
+        "medium",  # unanswered +2 (later calls are not read)
+        "false",  # waited 40 < 120
+        "false",  # triggered, cleared by the answered call 6
     ),
     # 6: answered at 5 s, non-target complaint, info_only, therapist (consultation 0.35), grader 'robot', 15:15
     6: (
         1.0,  # 5 <= 20
-        0.4068,  # info_only 0.8 x fit 300/590 = 0.508475 -> 0.40678 (complaint target 300)
-        2.0,  # max(600, 5+590) = 600/300 x 1 (15 h)
+        0.3559,  # norm 300 x 0.7 = 210; 210 / 590 = 0.355932
+        10.3333,  # (590 + 30) / 60 = 10.333333
         0.0,  # non-target
         0.0,  # non-target
         0.14,  # consultation 0.35 x 0.4
         0.2667,  # complaint_v1 first 3 items 1+1+2 = 4 / 15
         0.45,  # unknown grader -> default 0-100: 45/100
-        0.7358,  # .4 x 11/15 + .35 x .55 + .1 (prev 5 h) + .15 complaint = .293333+.1925+.1+.15 = .735833
-        "high",  # complaint +3, repeat without booking +1 = 4
-        "true",  # complaint category (and script risk >= .7)
+        0.785,  # .3 x 11/15 + .3 x .55 + .2 (complaint, prev call 5 h) + .2 (fit .356 < .5) = .22+.165+.4
+        "low",  # non-target: answered complaint +1 = 1
+        "true",  # answered complaint
         "false",
     ),
     # 7: missed at 07:30, the caller never got an answered call
     7: (
         0.0,  # missed
-        0.0,  # no talk
-        0.07,  # max(30, 30+0) = 30/300 x 0.7 (off-hours)
+        None,
+        3.5,  # (180 + 30) / 60
         0.0,
-        0.0,
+        1.17,  # expected loss
         0.0,
         None,
         None,
-        0.0,
-        "medium",  # unanswered, unresolved +2
-        "false",  # waited 30 < 300
+        None,
+        "medium",  # unanswered +2
+        "false",  # waited 30 < 120
         "true",  # unanswered and nobody got back
     ),
     # 8: abandoned after 420 s at 12:00
     8: (
         0.0,  # abandoned
+        None,
+        3.5,  # (180 + 30) / 60
         0.0,
-        2.1,  # 420/300 x 1.5 (peak)
-        0.0,
-        0.0,
+        1.17,  # expected loss
         0.0,
         None,
         None,
-        0.0,
-        "medium",  # unanswered, unresolved +2
-        "true",  # abandoned, waited 420 >= 300
+        None,
+        "high",  # unanswered +2, waited 420 >= 120 +1 = 3
+        "true",  # waited 420 >= 120
         "true",
     ),
     # 9: busy, everything NULL, no caller number at 16:00
     9: (
         0.0,  # inbound, not answered
+        None,
+        0.0,  # busy: no work offered to an operator
         0.0,
-        0.0,  # no durations: 0/300
-        0.0,
-        0.0,
+        0.0,  # busy is not a missed/abandoned call
         0.0,
         None,
         None,
-        0.0,
-        "medium",  # unanswered, no caller to link a later call: +2
-        "false",  # busy is not missed/abandoned
-        "true",
+        None,
+        "low",  # busy: no points
+        "false",
+        "false",  # busy, and no number to call back
     ),
     # 10: outbound, answered, booked, dental_check (dentistry 0.45), outbound_v1 fully done, 18:00
     10: (
         None,  # outbound: not applicable
-        1.0,  # record 1.0 x fit 1 (100 <= 240)
-        0.4,  # max(120, 12+100) = 120/300 x 1
+        0.3472,  # norm 240 x 1.2 = 288; 100 / 288 = 0.347222
+        2.1667,  # (100 + 30) / 60 = 2.166667
         1.0,
         0.0,
         0.45,  # dentistry 0.45 x 1.0
         1.0,  # 8 of 8 items (not capped)
         0.9,  # ai: 90/100
-        0.035,  # .4 x 0 + .35 x .1
-        "low",
+        0.23,  # .3 x 0 + .3 x .1 + 0 context + .2 (fit .347 < .5)
+        "low",  # booked
         "false",
         "false",
     ),
     # 11: talk 250 > duration 100 (talk capped to 100), target no_record for no_slots, service 999 unknown
     11: (
         1.0,  # 8 <= 20
-        0.5,  # no_record 0.5 x fit 1 (capped talk 100 <= 240)
-        0.36,  # max(100, 8+100=108) = 108/300 x 1 (09 h)
+        0.463,  # norm 240 x 0.9 = 216; 100 / 216 = 0.462963
+        2.1667,  # (100 + 30) / 60
         0.15,  # target no_record
         3.0,  # service not in catalogue: default 3000 x no_slots 1.0 / 1000
         0.12,  # unknown category 0.3 x 0.4
         0.4,  # unknown template legacy_x: 4 / 10
         0.63,  # qa:1 0-10: 7/10 - 0.07
-        0.3695,  # .4 x .6 + .35 x .37 = .24 + .1295
-        "low",
+        0.491,  # .3 x .6 + .3 x .37 + 0 context + .2 (fit .463 < .5) = .18 + .111 + .2
+        "medium",  # target no_record +1, clinic-side no_slots +1 = 2
         "false",
-        "true",  # clinic-side reason (no_slots)
+        "true",  # clinic-side reason (no_slots), no later answered call
     ),
     # 12: await -5 (unknown), non-target info_only question, call_type repeat (no previous call), info_v1 with
-    # 0 items, score 32: the complaint flag comes from the script risk alone. 11:00
+    # 0 items, score 32. 11:00
     12: (
         None,  # answered with no usable await
-        0.8,  # info_only 0.8 x fit 1 (80 <= 150)
-        0.45,  # max(90, 0+80) = 90/300 x 1.5 (peak)
+        0.7619,  # norm 150 x 0.7 = 105; 80 / 105 = 0.761905
+        1.8333,  # (80 + 30) / 60 = 1.833333
         0.0,  # non-target
         0.0,
         0.12,  # no service: 0.3 x 0.4
         0.0,  # 0 items done
         0.32,  # ai: 32/100
-        0.738,  # .4 x 1 + .35 x .68 + .1 (call_type repeat) = .4 + .238 + .1
-        "low",  # score .32 < .4: +1 (call_type repeat alone is no previous call: no repeat point)
-        "true",  # script risk .738 >= .7 (score .32 is not below .3, not a complaint)
+        0.704,  # .3 x 1 + .3 x .68 + .2 (call_type repeat) + 0 (fit .76) = .3 + .204 + .2
+        "low",  # non-target, score .32 not < .3, unknown wait: 0
+        "false",  # .32 not < .3, not a complaint, no known wait
         "false",
     ),
-    # 13: duration 50000 (capped to 21600), target with unknown outcome 'mystery' and category, 20:30
+    # 13: duration 50000 (absurd), target with unknown outcome 'mystery' and category, 20:30
     13: (
         1.0,  # 15 <= 20
-        0.54,  # unknown outcome 0.6 x fit 180/200 = 0.9 (unknown category: default 180)
-        72.0,  # max(21600, 15+200) = 21600/300 x 1 (20 h, still working hours)
+        None,  # absurd durations: the talk is dirty
+        3.5,  # dirty talk replaced by the unknown category's 180 s: (180 + 30) / 60
         0.1,  # target, unknown outcome, answered: conversion_weight_other
         2.1,  # no service: 3000 x no reason 0.7 / 1000
         0.12,  # 0.3 x 0.4
         None,  # number_checklist missing
         0.68,  # qa:2 0-10: 6/10 + 0.08
-        0.312,  # .4 x .5 + .35 x .32 = .2 + .112
+        0.192,  # no checklist, no usable talk: (.3 x .32 + .2 x 0) / (.3 + .2) = .096 / .5
         "low",
         "false",
         "false",
@@ -311,87 +327,74 @@ EXPECTED: dict[int, Expected] = {
     # later (18) and books 48 h later (17)
     16: (
         0.95,  # 1 - (25-20)/100
-        0.5,  # no_record 0.5 x fit 1 (200 <= 240)
-        1.2,  # max(240, 25+200) = 240/300 = 0.8 x 1.5 (peak)
-        0.8,  # own 0.15, raised to the floor 0.8: the caller booked 48 h later (call 17, within 7 days). The
-        # very next call (18) is a missed one; the SQL floors on the next *booking* within the window, which is
-        # the metric's intent ("did / will this call turn into a booking"); see the report.
+        0.9259,  # norm 216; 200 / 216 = 0.925926
+        3.8333,  # (200 + 30) / 60 = 3.833333
+        0.15,  # target no_record; the later booking (call 17) is not read at call time
         0.94,  # 2350 x changed_mind 0.4 / 1000
         0.14,  # consultation 0.35 x 0.4
         1.0,  # 12 of 12 booking_v1 items
         0.55,  # ai: 55/100
-        0.1575,  # .4 x 0 + .35 x .45
-        "low",
+        0.135,  # .3 x 0 + .3 x .45 + 0 + 0
+        "low",  # target no_record +1
         "false",
         "false",  # changed_mind is not clinic-side
     ),
     # 17: the booking 48 h after call 16, answered at 20 s, call_type repeat, physiotherapy (therapy 0.4)
     17: (
         1.0,  # 20 <= 20
-        0.8571,  # record 1.0 x fit 240/280 = 0.857143
-        1.5,  # max(300, 20+280) = 300/300 x 1.5 (peak)
+        0.9722,  # norm 288; 280 / 288 = 0.972222
+        5.1667,  # (280 + 30) / 60 = 5.166667
         1.0,
         0.0,
         0.4,  # therapy 0.4 x 1.0
         0.8571,  # first 9 booking_v1 items 1+.5+1+1.5+1.5+1+2+1.5+2 = 12 / 14
         1.0,  # ai: 100/100
-        0.1571,  # .4 x 2/14 + 0 + .1 repeat = .057143 + .1
-        "low",  # previous call (18) 25.5 h before, but booked now
+        0.2429,  # .3 x 2/14 + 0 + .2 (repeat) + 0 = .042857 + .2
+        "low",  # booked
         "false",
         "false",
     ),
     # 18: missed at 09:00 between 16 (22.5 h before) and the booking 17 (25.5 h after)
     18: (
         0.0,  # missed
-        0.0,
-        0.2,  # max(60, 60+0) = 60/300 x 1 (09 h)
-        0.8,  # own 0 (unanswered, ungraded), floor 0.8: the caller's next call (17) booked
-        0.0,
+        None,
+        3.5,  # (180 + 30) / 60
+        0.0,  # unanswered ungraded (no floor from the later booking)
+        1.17,  # expected loss
         0.0,
         None,
         None,
-        0.0,  # unanswered
-        "medium",  # next answered call 25.5 h later > 24 h: +2; previous call 22.5 h before, no booking: +1 = 3
-        "false",  # waited 60 < 300
-        "true",  # no answered call within 24 h
+        None,
+        "medium",  # unanswered +2
+        "false",  # waited 60 < 120
+        "false",  # triggered, cleared by the answered call 17 25.5 h later (within the 7-day window)
     ),
     # 19: answered at 100 s, 13:00, target graded with outcome NULL but refusal_reason doctor_unavailable,
     # reschedule, mri_spine (catalogue 4200, diagnostics 0.55), service_v1 4 items, qa:4 score 2
     19: (
         0.2,  # 1 - (100-20)/(120-20)
-        0.6,  # unknown outcome 0.6 x fit 1 (40 <= reschedule 120)
-        0.5,  # max(150, 100+40) = 150/300 x 1 (13 h: the peak ends at 13, exclusive)
+        0.3333,  # norm reschedule 120 x other 1.0; 40 / 120
+        1.1667,  # (40 + 30) / 60 = 1.166667
         0.1,  # target, unknown outcome: conversion_weight_other
         3.78,  # did not book: 4200 x doctor_unavailable 0.9 / 1000
         0.22,  # diagnostics 0.55 x not booked 0.4
         0.4545,  # service_v1 weights 1,1,1.5,1.5,2,2,1,.5,.5 (sum 11): first 4 = 5 / 11 = 0.454545
         0.325,  # qa:4 1-5: (2-1)/4 = .25 - (-0.075)
-        0.4544,  # .4 x 6/11 + .35 x .675 = .218182 + .23625 = .454432
-        "low",  # score .325 < .4: +1 (no refusal outcome)
-        "false",  # .325 >= .3, script risk .45 < .7
-        # target, did not book, clinic-side reason (doctor_unavailable). Fails: MODEL BUG in
-        # int_metrics_risk.sql (is_clinic_side_loss, `coalesce(calls.outcome <> 'record', false)`) which reads a
-        # NULL outcome as booked, while lost_opportunity_score (3.78 above) and the churn repeat rule
-        # (`coalesce(outcome <> 'record', true)`) read the same call as not booked.
-        "true",
+        0.5661,  # .3 x 6/11 + .3 x .675 + 0 (wait 100 < 120) + .2 (fit .333 < .5) = .163636 + .2025 + .2
+        "low",  # clinic-side reason of a target call that did not book +1
+        "false",  # .325 >= .3, wait 100 < 120
+        "true",  # clinic-side loss (doctor_unavailable, outcome NULL is not a booking), nobody got back
     ),
 }
 
-# night_shift_v1: SLA 45/240 and queue weights peak 1.0 / off-hours 1.3; everything else as default_v1.
+# night_shift_v1: SLA 45/240; everything else as default_v1 (the script-risk context "a wait >= the SLA
+# zero-score wait" moves to 240 s too, which changes no fixture call: only calls 4 and 8 wait >= 120 s, and
+# neither has a script risk).
 NIGHT_CHANGES: dict[int, dict[str, float]] = {
-    2: {"queue_impact_index": 1.0},  # 300/300 x 1.0 (peak)
     3: {"response_speed_score": 0.9744},  # 1 - (50-45)/(240-45) = 1 - 5/195 = 0.974359
     19: {"response_speed_score": 0.7179},  # 1 - (100-45)/195 = 1 - 0.282051 = 0.717949
-    4: {
-        "response_speed_score": 0.4615,  # 1 - (150-45)/195 = 0.461538
-        "queue_impact_index": 0.8667,  # 200/300 x 1.3 = 0.866667
-    },
-    5: {"queue_impact_index": 0.1333},  # 40/300 x 1.0 = 0.133333
-    7: {"queue_impact_index": 0.13},  # 30/300 x 1.3
-    8: {"queue_impact_index": 1.4},  # 420/300 x 1.0
-    12: {"queue_impact_index": 0.3},  # 90/300 x 1.0
-    16: {"response_speed_score": 1.0, "queue_impact_index": 0.8},  # 25 <= 45; 240/300 x 1.0
-    17: {"queue_impact_index": 1.0},  # 300/300 x 1.0
+    4: {"response_speed_score": 0.4615},  # 1 - (150-45)/195 = 0.461538
+    16: {"response_speed_score": 1.0},  # 25 <= 45
 }
 
 METRIC_GROUPS = {
@@ -572,13 +575,13 @@ def test_quarantined_calls_are_listed_with_their_reason(built: Built) -> None:
 
 def test_row_provenance(built: Built) -> None:
     for (history_id, code), row in built.default.items():
-        assert row.lm_version == "1.0.0", (history_id, code)
+        assert row.lm_version == "1.1.0", (history_id, code)
         assert row.calc_source == "cron_daily_scoring", (history_id, code)
         assert row.calc_method == "rule", (history_id, code)
         assert row.metric_group == METRIC_GROUPS[code], (history_id, code)
         assert row.call_score_id == LATEST_GRADING.get(history_id), (history_id, code)
         if code == "lm_version":
-            assert row.value_label == "1.0.0"
+            assert row.value_label == "1.1.0"
         if code == "calc_profile":
             assert row.value_label == "default_v1"
         # one value column per kind
@@ -604,7 +607,8 @@ def test_feature_pack_shows_fallbacks_and_cleaned_inputs(built: Built) -> None:
     clean = _pack(values, 1)
     assert clean["grading_count"] == 2  # regraded: grading 100 superseded by 101
     assert clean["outcome"] == "record" and clean["scored_by"] == "ai"  # labels normalised
-    assert clean["next_call_gap_hours"] == pytest.approx(2.5)  # call 2 2.5 h later
+    for later in ("next_call_gap_hours", "next_answered_gap_hours", "next_booked_gap_hours"):
+        assert later not in clean, later  # feature_pack is at call time: nothing the caller did later
     assert clean["previous_call_gap_hours"] is None
     for flag in (
         "fallback_negative_duration_ignored",
@@ -634,10 +638,13 @@ def test_feature_pack_shows_fallbacks_and_cleaned_inputs(built: Built) -> None:
     assert _pack(values, 6)["fallback_default_grader_scale"] == 1  # 'robot'
     assert _pack(values, 3)["fallback_default_grader_scale"] == 0  # 'qa:77' uses the qa:* family
     assert _pack(values, 6)["previous_call_gap_hours"] == pytest.approx(5.0)
-    assert _pack(values, 5)["next_answered_gap_hours"] == pytest.approx(5.0)
-    assert _pack(values, 16)["next_booked_gap_hours"] == pytest.approx(48.0)
-    assert _pack(values, 16)["next_call_gap_hours"] == pytest.approx(22.5)
-    assert _pack(values, 18)["next_answered_gap_hours"] == pytest.approx(25.5)
+    # the at-call follow-up trigger stays set after the flag cleared (5 and 18: an answered call followed)
+    triggers = {h: _pack(values, h)["followup_trigger_at_call"] for h in VALID_IDS}
+    assert triggers == {h: int(h in {2, 5, 7, 8, 11, 18, 19}) for h in VALID_IDS}
+    # dirty talk replaced by the category's typical value (13: absurd durations), never capped
+    assert {h for h in VALID_IDS if _pack(values, h)["fallback_dirty_talk_replaced"]} == {13}
+    # the loss of a missed or abandoned inbound call is expected, not observed
+    assert {h for h in VALID_IDS if _pack(values, h)["flag_expected_lost_opportunity"]} == {5, 7, 8, 18}
     assert _pack(values, 9)["has_known_caller"] == 0
     assert _pack(values, 4)["is_graded"] == 0
 
@@ -670,4 +677,4 @@ def test_night_shift_profile_recomputes_every_call(built: Built) -> None:
     # rows were updated in place: same provenance, same grading ids
     for (history_id, code), row in night.items():
         assert row.call_score_id == LATEST_GRADING.get(history_id), (history_id, code)
-        assert (row.lm_version, row.calc_method, row.calc_source) == ("1.0.0", "rule", "cron_daily_scoring")
+        assert (row.lm_version, row.calc_method, row.calc_source) == ("1.1.0", "rule", "cron_daily_scoring")

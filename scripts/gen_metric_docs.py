@@ -22,8 +22,8 @@ def render(seed: Path = SEED) -> str:
         "{% docs lm_metric_dictionary_table %}",
         "Generated from seeds/lm_metric_dictionary.csv by scripts/gen_metric_docs.py - edit the seed, not this file.",
         "",
-        "| group | metric_code | title (ru) | type | unit | range / labels | method | produced by |",
-        "|---|---|---|---|---|---|---|---|",
+        "| group | metric_code | title (ru) | type | unit | range / labels | method | time basis | produced by |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         valid = row["allowed_labels"].replace("|", ", ") or (
@@ -31,18 +31,19 @@ def render(seed: Path = SEED) -> str:
         )
         lines.append(
             f"| {row['metric_group']} | `{row['metric_code']}` | {row['title_ru']} | {row['value_type']} | "
-            f"{row['unit']} | {valid} | {row['calc_method']} | {row['produced_by']} |"
+            f"{row['unit']} | {valid} | {row['calc_method']} | {row['time_basis']} | {row['produced_by']} |"
         )
     lines += ["{% enddocs %}", ""]
     for row in rows:
         lines += [
             f"{{% docs metric_{row['metric_code']} %}}",
             f"**{row['metric_code']}** ({row['title_ru']}) - group {row['metric_group']}, {row['value_type']}, "
-            f"unit {row['unit']}, method {row['calc_method']}.",
+            f"unit {row['unit']}, method {row['calc_method']}, time basis {row['time_basis']}.",
             "",
             f"Rule: {row['formula']}",
             "",
             f"Inputs: {row['input_columns']}. Used for: {row['used_for']}.",
+            *([f"Checked against: {row['validated_outcome']}."] if row["validated_outcome"] else []),
             "{% enddocs %}",
             "",
         ]

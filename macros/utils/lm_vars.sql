@@ -14,7 +14,7 @@
 {#- kind, bounds and the default used when the project does not define the var (the test projects). -#}
 {% macro lm_var_specs() %}
     {{ return({
-        'lm_version': {'kind': 'code', 'max_length': 32, 'default': '1.0.0'},
+        'lm_version': {'kind': 'code', 'max_length': 32, 'default': '1.1.0'},
         'lm_calc_profile': {'kind': 'code', 'max_length': 64, 'default': 'default_v1'},
         'lm_calc_source': {'kind': 'code', 'max_length': 64, 'default': 'cron_daily_scoring'},
         'lm_lookback_hours': {'kind': 'int', 'min': 0, 'max': 8760, 'default': 24},

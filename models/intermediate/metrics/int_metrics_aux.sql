@@ -1,5 +1,6 @@
 -- Aux metrics of each scoped call: lm_version and calc_profile (vars, visible on every call) and
--- feature_pack, a compact JSON of the cleaned inputs and every fallback applied. No personal data:
+-- feature_pack, a compact JSON of the cleaned inputs known at call time (nothing the caller did later) and
+-- every fallback applied. No personal data:
 -- neither the phone number nor the caller key nor any transcript text goes in.
 with
 
@@ -37,25 +38,30 @@ calls as (
         is_future_grading,
         is_unknown_outcome,
         has_caller_key,
-        previous_call_gap_hours,
-        next_call_gap_hours,
-        next_answered_gap_hours,
-        next_booked_gap_hours
+        previous_call_gap_hours
     from {{ ref('int_calls_enriched') }}
 ),
 
 operational as (
     select
         history_id,
-        is_queue_impact_clamped
+        is_dirty_talk_replaced
     from {{ ref('int_metrics_operational') }}
 ),
 
 conversion as (
     select
         history_id,
-        is_lost_opportunity_clamped
+        is_lost_opportunity_clamped,
+        is_expected_loss
     from {{ ref('int_metrics_conversion') }}
+),
+
+risk as (
+    select
+        history_id,
+        is_followup_trigger
+    from {{ ref('int_metrics_risk') }}
 ),
 
 quality as (
@@ -100,19 +106,18 @@ final as (
             ['scored_by', 'calls.scored_by'],
             ['has_known_caller', lm_bool_to_int('calls.has_caller_key')],
             ['previous_call_gap_hours', 'round(calls.previous_call_gap_hours, 2)'],
-            ['next_call_gap_hours', 'round(calls.next_call_gap_hours, 2)'],
-            ['next_answered_gap_hours', 'round(calls.next_answered_gap_hours, 2)'],
-            ['next_booked_gap_hours', 'round(calls.next_booked_gap_hours, 2)'],
             ['fallback_negative_duration_ignored', lm_bool_to_int('calls.has_negative_duration')],
             ['fallback_absurd_duration_capped', lm_bool_to_int('calls.has_absurd_duration')],
             ['fallback_talk_capped_to_duration', lm_bool_to_int('calls.is_talk_capped_to_duration')],
             ['fallback_checklist_capped', lm_bool_to_int('quality.is_checklist_capped')],
             ['fallback_default_grader_scale', lm_bool_to_int('quality.is_default_scale and calls.is_graded')],
             ['fallback_out_of_scale_score_clamped', lm_bool_to_int('quality.is_score_out_of_scale')],
-            ['fallback_queue_impact_clamped', lm_bool_to_int('operational.is_queue_impact_clamped')],
+            ['fallback_dirty_talk_replaced', lm_bool_to_int('operational.is_dirty_talk_replaced')],
             ['fallback_lost_opportunity_clamped', lm_bool_to_int('conversion.is_lost_opportunity_clamped')],
             ['flag_future_grading', lm_bool_to_int('calls.is_future_grading')],
             ['flag_unknown_outcome', lm_bool_to_int('calls.is_unknown_outcome')],
+            ['flag_expected_lost_opportunity', lm_bool_to_int('conversion.is_expected_loss')],
+            ['followup_trigger_at_call', lm_bool_to_int('risk.is_followup_trigger')],
         ]) }} as feature_pack
     from calls
     inner join operational
@@ -121,6 +126,8 @@ final as (
         on calls.history_id = conversion.history_id
     inner join quality
         on calls.history_id = quality.history_id
+    inner join risk
+        on calls.history_id = risk.history_id
 )
 
 select * from final

@@ -1,7 +1,9 @@
--- Conversion metrics of each scoped call: conversion_score, lost_opportunity_score,
--- cross_sell_potential. Prices from seeds lm_service_catalogue / lm_service_categories, loss weights
--- from lm_refusal_reasons, weights from int_calc_params. A grading with is_target NULL is scored on its
--- outcome for conversion but claims no lost opportunity (unknown target status is not a loss).
+-- Conversion metrics of each scoped call, all at call time (nothing the caller did later is read):
+-- conversion_score, lost_opportunity_score, cross_sell_potential. Prices from seeds lm_service_catalogue /
+-- lm_service_categories, loss weights from lm_refusal_reasons, weights from int_calc_params. A grading with
+-- is_target NULL is scored on its outcome for conversion but claims no lost opportunity (unknown target
+-- status is not a loss). A missed or abandoned inbound call carries an expected loss (is_expected_loss):
+-- missed_target_share x missed_typical_price x (1 - missed_recovery_share) - expected, not observed.
 with
 
 calls as (
@@ -9,12 +11,13 @@ calls as (
         history_id,
         call_score_id,
         is_answered,
+        is_inbound,
+        call_status,
         is_graded,
         is_target,
         outcome,
         refusal_reason,
-        requested_service_id,
-        next_booked_gap_hours
+        requested_service_id
     from {{ ref('int_calls_enriched') }}
 ),
 
@@ -25,8 +28,10 @@ params as (
         conversion_weight_refusal,
         conversion_weight_info_only,
         conversion_weight_other,
-        conversion_weight_next_booked,
         default_service_price,
+        missed_target_share,
+        missed_typical_price,
+        missed_recovery_share,
         lost_opportunity_unit,
         loss_factor_callback,
         default_loss_weight,
@@ -67,7 +72,7 @@ inputs as (
         calls.is_graded,
         calls.is_target,
         calls.outcome,
-        calls.next_booked_gap_hours is not null as has_next_booking,
+        calls.is_inbound and calls.call_status in ('missed', 'abandoned') as is_lost_inbound,
         coalesce(services.price, service_categories.default_price, params.default_service_price) as service_price,
         coalesce(refusal_reasons.loss_weight, params.default_loss_weight) as loss_weight,
         coalesce(service_categories.cross_sell_base, params.default_cross_sell_base) as cross_sell_base,
@@ -76,7 +81,9 @@ inputs as (
         params.conversion_weight_refusal,
         params.conversion_weight_info_only,
         params.conversion_weight_other,
-        params.conversion_weight_next_booked,
+        params.missed_target_share,
+        params.missed_typical_price,
+        params.missed_recovery_share,
         params.lost_opportunity_unit,
         params.loss_factor_callback,
         params.cross_sell_booked_factor,
@@ -106,6 +113,11 @@ scored as (
             else 0
         end as own_conversion,
         case
+            when is_lost_inbound
+                then {{ lm_safe_divide(
+                    "missed_target_share * missed_typical_price * (1 - missed_recovery_share)",
+                    "lost_opportunity_unit"
+                ) }}
             when not is_graded or not coalesce(is_target, false) or outcome = 'record' then 0
             when outcome = 'callback'
                 then {{ lm_safe_divide("service_price * loss_weight * loss_factor_callback", "lost_opportunity_unit") }}
@@ -116,8 +128,7 @@ scored as (
             when outcome = 'record' then cross_sell_base * cross_sell_booked_factor
             else cross_sell_base * cross_sell_not_booked_factor
         end as cross_sell_raw,
-        has_next_booking,
-        conversion_weight_next_booked
+        coalesce(is_lost_inbound, false) as is_expected_loss
     from inputs
 ),
 
@@ -125,16 +136,10 @@ final as (
     select
         history_id,
         call_score_id,
-        round(
-            case
-                when has_next_booking and own_conversion < conversion_weight_next_booked
-                    then conversion_weight_next_booked
-                else own_conversion
-            end,
-            4
-        ) as conversion_score,
+        round(own_conversion, 4) as conversion_score,
         round({{ lm_clamp('lost_opportunity_raw', 0, lm_var('lm_value_max')) }}, 4) as lost_opportunity_score,
         coalesce(lost_opportunity_raw > {{ lm_var('lm_value_max') }}, false) as is_lost_opportunity_clamped,
+        is_expected_loss,
         round({{ lm_clamp('cross_sell_raw', 0, 1) }}, 4) as cross_sell_potential
     from scored
 )

@@ -3,6 +3,9 @@
 -- order), grader scales and calibration offsets from seed lm_grader_scales (exact grader, else its
 -- family pattern such as qa:*, else the default row). A score outside its grader's scale (above
 -- scale_max, below scale_min) is clamped by the 0..1 range and flagged (is_score_out_of_scale).
+-- script_risk_index (graded answered calls only, else NULL): the weighted mean of the components that are
+-- known - missed checklist share, score shortfall, a hard context, a talk far off its norm (from
+-- int_metrics_operational) - so a missing checklist or score neither counts as risk nor as safety.
 with
 
 calls as (
@@ -11,6 +14,7 @@ calls as (
         call_score_id,
         is_answered,
         is_graded,
+        await_sec,
         call_category,
         call_type,
         checklist_items_done,
@@ -24,12 +28,20 @@ calls as (
 params as (
     select
         default_checklist_items,
-        neutral_unknown_score,
+        sla_zero_score_sec,
         script_risk_w_checklist,
         script_risk_w_score,
-        script_risk_w_repeat,
-        script_risk_w_complaint
+        script_risk_w_context,
+        script_risk_w_overrun,
+        script_risk_overrun_below
     from {{ ref('int_calc_params') }}
+),
+
+operational as (
+    select
+        history_id,
+        talk_time_efficiency
+    from {{ ref('int_metrics_operational') }}
 ),
 
 template_items as (
@@ -125,6 +137,8 @@ normalized as (
         calls.history_id,
         calls.call_score_id,
         calls.is_answered,
+        calls.is_graded,
+        calls.await_sec,
         calls.call_category,
         calls.call_type,
         calls.previous_call_gap_hours,
@@ -151,7 +165,7 @@ normalized as (
         on calls.history_id = grading_scales.history_id
 ),
 
-risk as (
+components as (
     select
         normalized.history_id,
         normalized.call_score_id,
@@ -160,23 +174,56 @@ risk as (
         normalized.is_checklist_capped,
         normalized.is_default_scale,
         normalized.is_score_out_of_scale,
+        normalized.is_graded and normalized.is_answered as is_script_scored,
+        1 - normalized.checklist_coverage_ratio as missed_checklist_share,
+        1 - normalized.normalized_call_score as score_shortfall,
         case
-            when not normalized.is_answered then 0
-            else
-                params.script_risk_w_checklist
-                * (1 - coalesce(normalized.checklist_coverage_ratio, params.neutral_unknown_score))
-                + params.script_risk_w_score
-                * (1 - coalesce(normalized.normalized_call_score, params.neutral_unknown_score))
-                + params.script_risk_w_repeat
-                * case
-                    when normalized.call_type = 'repeat' or normalized.previous_call_gap_hours is not null then 1
-                    else 0
-                end
-                + params.script_risk_w_complaint
-                * case when normalized.call_category = 'complaint' then 1 else 0 end
-        end as script_risk_raw
+            when
+                normalized.call_category = 'complaint'
+                or normalized.call_type = 'repeat'
+                or normalized.previous_call_gap_hours is not null
+                or coalesce(normalized.await_sec >= params.sla_zero_score_sec, false)
+                then 1
+            else 0
+        end as is_hard_context,
+        case
+            when operational.talk_time_efficiency is null then null
+            when operational.talk_time_efficiency < params.script_risk_overrun_below then 1
+            else 0
+        end as is_talk_off_norm,
+        params.script_risk_w_checklist,
+        params.script_risk_w_score,
+        params.script_risk_w_context,
+        params.script_risk_w_overrun
     from normalized
     cross join params
+    left join operational
+        on normalized.history_id = operational.history_id
+),
+
+risk as (
+    select
+        history_id,
+        call_score_id,
+        checklist_coverage_ratio,
+        normalized_call_score,
+        is_checklist_capped,
+        is_default_scale,
+        is_score_out_of_scale,
+        case
+            when is_script_scored
+                then {{ lm_safe_divide(
+                    "coalesce(script_risk_w_checklist * missed_checklist_share, 0)"
+                    ~ " + coalesce(script_risk_w_score * score_shortfall, 0)"
+                    ~ " + script_risk_w_context * is_hard_context"
+                    ~ " + coalesce(script_risk_w_overrun * is_talk_off_norm, 0)",
+                    "case when missed_checklist_share is null then 0 else script_risk_w_checklist end"
+                    ~ " + case when score_shortfall is null then 0 else script_risk_w_score end"
+                    ~ " + script_risk_w_context"
+                    ~ " + case when is_talk_off_norm is null then 0 else script_risk_w_overrun end"
+                ) }}
+        end as script_risk_raw
+    from components
 ),
 
 final as (

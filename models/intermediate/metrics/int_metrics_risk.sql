@@ -1,6 +1,9 @@
 -- Risk labels of each scoped call: churn_risk_level (low/medium/high), complaint_risk_flag and
 -- followup_needed_flag (true/false). Points and thresholds from int_calc_params; reads the quality
--- metrics of the same call.
+-- metrics of the same call. churn_risk_level and complaint_risk_flag are at call time: they use the call,
+-- its latest grading and nothing later. followup_needed_flag is a status as of now: its trigger is set at
+-- call time (followup_trigger_at_call, kept in feature_pack) and it clears once an answered call with the
+-- caller follows within the caller window.
 with
 
 calls as (
@@ -15,7 +18,7 @@ calls as (
         refusal_reason,
         call_category,
         await_sec,
-        previous_call_gap_hours,
+        has_caller_key,
         next_answered_gap_hours
     from {{ ref('int_calls_enriched') }}
 ),
@@ -23,8 +26,7 @@ calls as (
 quality as (
     select
         history_id,
-        normalized_call_score,
-        script_risk_index
+        normalized_call_score
     from {{ ref('int_metrics_quality') }}
 ),
 
@@ -38,17 +40,17 @@ refusal_reasons as (
 params as (
     select
         churn_points_refusal,
+        churn_points_no_record,
+        churn_points_unanswered,
+        churn_points_long_wait,
+        churn_points_clinic_side,
         churn_points_complaint,
         churn_points_low_score,
-        churn_points_unanswered,
-        churn_points_repeat_no_record,
-        churn_low_score_below,
+        churn_points_callback,
         churn_medium_from,
         churn_high_from,
-        complaint_score_below,
-        complaint_script_risk_from,
-        complaint_long_wait_sec,
-        followup_window_hours
+        low_score_below,
+        long_wait_sec
     from {{ ref('int_calc_params') }}
 ),
 
@@ -56,27 +58,29 @@ signals as (
     select
         calls.history_id,
         calls.call_score_id,
-        coalesce(calls.outcome = 'refusal', false) as is_refusal,
-        coalesce(calls.call_category = 'complaint', false) as is_complaint_category,
-        coalesce(quality.normalized_call_score < params.churn_low_score_below, false) as is_low_score_for_churn,
-        coalesce(quality.normalized_call_score < params.complaint_score_below, false) as is_low_score_for_complaint,
-        coalesce(quality.script_risk_index >= params.complaint_script_risk_from, false) as is_high_script_risk,
-        calls.is_inbound
-        and not calls.is_answered
-        and coalesce(calls.next_answered_gap_hours > params.followup_window_hours, true) as is_unanswered_unresolved,
-        calls.previous_call_gap_hours is not null
-        and coalesce(calls.outcome <> 'record', true) as is_repeat_without_booking,
-        calls.call_status in ('missed', 'abandoned')
-        and coalesce(calls.await_sec >= params.complaint_long_wait_sec, false) as is_long_lost_wait,
+        coalesce(calls.outcome = 'record', false) as is_booked,
+        coalesce(calls.is_target, false) and coalesce(calls.outcome = 'refusal', false) as is_target_refusal,
+        coalesce(calls.is_target, false)
+        and coalesce(calls.outcome in ('no_record', 'info_only'), false) as is_target_not_booked,
         coalesce(calls.outcome = 'callback', false) as is_callback_agreed,
+        calls.is_answered and coalesce(calls.call_category = 'complaint', false) as is_complaint_call,
+        coalesce(quality.normalized_call_score < params.low_score_below, false) as is_low_score,
+        calls.is_inbound and calls.call_status in ('missed', 'abandoned') as is_lost_inbound,
+        coalesce(calls.await_sec >= params.long_wait_sec, false)
+        and (calls.is_answered or calls.call_status in ('missed', 'abandoned')) as is_long_wait,
         coalesce(calls.is_target, false)
         and coalesce(calls.outcome <> 'record', true)
         and coalesce(refusal_reasons.is_clinic_side = 1, false) as is_clinic_side_loss,
+        calls.has_caller_key,
+        calls.next_answered_gap_hours is not null as has_later_answered_call,
         params.churn_points_refusal,
+        params.churn_points_no_record,
+        params.churn_points_unanswered,
+        params.churn_points_long_wait,
+        params.churn_points_clinic_side,
         params.churn_points_complaint,
         params.churn_points_low_score,
-        params.churn_points_unanswered,
-        params.churn_points_repeat_no_record,
+        params.churn_points_callback,
         params.churn_medium_from,
         params.churn_high_from
     from calls
@@ -91,20 +95,25 @@ points as (
     select
         history_id,
         call_score_id,
-        is_complaint_category,
-        is_low_score_for_complaint,
-        is_high_script_risk,
-        is_long_lost_wait,
-        is_callback_agreed,
-        is_unanswered_unresolved,
-        is_clinic_side_loss,
+        is_booked,
+        is_target_refusal,
+        is_complaint_call,
+        is_low_score,
+        is_long_wait,
+        has_later_answered_call,
         churn_medium_from,
         churn_high_from,
-        case when is_refusal then churn_points_refusal else 0 end
-        + case when is_complaint_category then churn_points_complaint else 0 end
-        + case when is_low_score_for_churn then churn_points_low_score else 0 end
-        + case when is_unanswered_unresolved then churn_points_unanswered else 0 end
-        + case when is_repeat_without_booking then churn_points_repeat_no_record else 0 end as churn_points
+        is_callback_agreed
+        or (is_lost_inbound and has_caller_key)
+        or is_clinic_side_loss as is_followup_trigger,
+        case when is_target_refusal then churn_points_refusal else 0 end
+        + case when is_target_not_booked then churn_points_no_record else 0 end
+        + case when is_lost_inbound then churn_points_unanswered else 0 end
+        + case when is_long_wait then churn_points_long_wait else 0 end
+        + case when is_clinic_side_loss then churn_points_clinic_side else 0 end
+        + case when is_complaint_call then churn_points_complaint else 0 end
+        + case when is_low_score then churn_points_low_score else 0 end
+        + case when is_callback_agreed then churn_points_callback else 0 end as churn_points
     from signals
 ),
 
@@ -114,17 +123,18 @@ final as (
         call_score_id,
         churn_points,
         case
+            when is_booked then 'low'
             when churn_points >= churn_high_from then 'high'
             when churn_points >= churn_medium_from then 'medium'
             else 'low'
         end as churn_risk_level,
         case
-            when is_complaint_category or is_low_score_for_complaint or is_high_script_risk or is_long_lost_wait
-                then 'true'
+            when is_complaint_call or is_target_refusal or is_long_wait or is_low_score then 'true'
             else 'false'
         end as complaint_risk_flag,
+        is_followup_trigger,
         case
-            when is_callback_agreed or is_unanswered_unresolved or is_clinic_side_loss then 'true'
+            when is_followup_trigger and not has_later_answered_call then 'true'
             else 'false'
         end as followup_needed_flag
     from points

@@ -66,9 +66,7 @@ caller_context as (
     select
         history_id,
         previous_call_gap_hours,
-        next_call_gap_hours,
-        next_answered_gap_hours,
-        next_booked_gap_hours
+        next_answered_gap_hours
     from {{ ref('int_calls_caller_context') }}
 ),
 
@@ -171,9 +169,7 @@ final as (
         coalesce(gradings.is_unknown_outcome, false) as is_unknown_outcome,
         cleaned.caller_key is not null as has_caller_key,
         caller_context.previous_call_gap_hours,
-        caller_context.next_call_gap_hours,
-        caller_context.next_answered_gap_hours,
-        caller_context.next_booked_gap_hours
+        caller_context.next_answered_gap_hours
     from cleaned
     left join gradings
         on cleaned.history_id = gradings.history_id
