@@ -111,7 +111,7 @@ def demo_build(lm_project: LmProject) -> DemoBuild:
     test = "assert_lm_metric_validity_ranks_outcomes"
     print(
         f"\n[{lm_project.target}] demo {DEMO_CALLS} calls: build {built - started:.1f} s, "
-        f"total {time.monotonic() - started:.1f} s"
+        f"total {time.monotonic() - started:.1f} s\n{_table(validity)}"
     )
     return DemoBuild(
         project=lm_project,
