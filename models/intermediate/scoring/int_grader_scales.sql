@@ -55,6 +55,7 @@ seed_resolved as (
     select
         graders.grader_code,
         case
+            when graders.grader_code = 'default' then 'default'
             when exact_scale.grader_code is not null then 'exact'
             when family_scale.grader_code is not null then 'family'
             else 'default'
