@@ -53,6 +53,8 @@ PACK_FLAGS = (
     "fallback_lost_opportunity_clamped",
     "flag_future_grading",
     "flag_unknown_outcome",
+    "flag_unknown_call_category",
+    "flag_unknown_refusal_reason",
 )
 
 AUTO = "auto"  # a field left at its per-case default (caller number; grading times)
@@ -193,9 +195,9 @@ CASES: tuple[Case, ...] = (
         "NULL in every nullable call_scores column",
         Call(),
         (NULL_GRADING,),
-        # no grader: the default scale is the documented fallback (flagged), though there is no score to scale
+        # no grader and no score: nothing was normalized, so no scale fallback is flagged
         Scored(
-            flags("fallback_default_grader_scale"),
+            flags(),
             pack={"is_graded": 1, "is_target": None, "outcome": None, "scored_by": None, "call_score": None},
             metrics={"normalized_call_score": None, "checklist_coverage_ratio": None},
         ),
@@ -303,15 +305,22 @@ CASES: tuple[Case, ...] = (
         "Cyrillic category",
         Call(),
         (Grading(call_category="Жалоба"),),
-        # unknown category: the dictionary's defaults (talk target 180 s); the label is in feature_pack
-        Scored(pack={"call_category": "жалоба"}),
+        # unknown category: the dictionary's defaults (talk target 180 s); the label is in feature_pack, flagged
+        Scored(flags("flag_unknown_call_category"), pack={"call_category": "жалоба"}),
     ),
     Case(
         "emoji_category",
         "emoji category",
         Call(),
         (Grading(call_category="🦷"),),
-        Scored(pack={"call_category": "🦷"}),
+        Scored(flags("flag_unknown_call_category"), pack={"call_category": "🦷"}),
+    ),
+    Case(
+        "unknown_refusal_reason",
+        "refusal reason outside seed lm_refusal_reasons",
+        Call(),
+        (Grading(outcome="refusal", refusal_reason=" Too_Expensive "),),
+        Scored(flags("flag_unknown_refusal_reason"), pack={"refusal_reason": "too_expensive"}),
     ),
     Case(
         "cyrillic_scored_by",
