@@ -81,7 +81,7 @@ def collect(wh: Warehouse, settings: Settings) -> tuple[list[Row], list[tuple[st
 # Guard warnings of the last dbt run
 # --------------------------------------------------------------------------------------------------------
 #: warn-severity tests whose rows are warnings to name (tests/intermediate/scoring/assert_guard_*): each
-#: row has the columns guard, subject, observed, limit_low, limit_high, n_rows
+#: row has the columns guard, guard_subject, observed, limit_low, limit_high, n_rows
 GUARD_TEST_PREFIX = "assert_guard_"
 
 

@@ -17,7 +17,7 @@ graders as (
 final as (
     select
         'grader_mean_normalized' as guard,
-        grader_code as subject,
+        grader_code as guard_subject,
         mean_normalized_score as observed,
         {{ lm_var('lm_guard_score_band_low') }} as limit_low,
         {{ lm_var('lm_guard_score_band_high') }} as limit_high,

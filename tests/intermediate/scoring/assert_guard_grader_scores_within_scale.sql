@@ -18,7 +18,7 @@ graders as (
 final as (
     select
         'grader_out_of_scale' as guard,
-        grader_code as subject,
+        grader_code as guard_subject,
         {{ lm_safe_divide('n_out_of_scale', 'n_scored') }} as observed,
         scale_min as limit_low,
         scale_max as limit_high,

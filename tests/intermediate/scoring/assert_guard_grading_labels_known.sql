@@ -25,19 +25,19 @@ counts as (
 
 labels as (
     select
-        'outcome' as subject,
+        'outcome' as guard_subject,
         n_unknown_outcome as n_unknown,
         n_gradings
     from counts
     union all
     select
-        'call_category' as subject,
+        'call_category' as guard_subject,
         n_unknown_call_category as n_unknown,
         n_gradings
     from counts
     union all
     select
-        'refusal_reason' as subject,
+        'refusal_reason' as guard_subject,
         n_unknown_refusal_reason as n_unknown,
         n_gradings
     from counts
@@ -46,7 +46,7 @@ labels as (
 final as (
     select
         'unknown_label' as guard,
-        subject,
+        guard_subject,
         {{ lm_safe_divide('n_unknown', 'n_gradings') }} as observed,
         0 as limit_low,
         {{ lm_var('lm_guard_max_unknown_share') }} as limit_high,
