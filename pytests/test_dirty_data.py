@@ -142,7 +142,13 @@ OOS = "fallback_out_of_scale_score_clamped"
 
 CASES: tuple[Case, ...] = (
     # ---- reference and grader scales (seeds/lm_grader_scales.csv: ai 0-100, qa:1 0-10 offset 0.07) ----
-    Case("clean", "reference", Call(), (Grading(),), Scored(metrics={"normalized_call_score": 0.8})),
+    Case(
+        "clean",
+        "reference",
+        Call(),
+        (Grading(),),
+        Scored(pack={"grader_scale_source": "prior"}, metrics={"normalized_call_score": 0.8}),  # seed row of ai
+    ),
     Case(
         "score_at_scale_max",
         "in-scale score (edge)",
@@ -198,7 +204,15 @@ CASES: tuple[Case, ...] = (
         # no grader and no score: nothing was normalized, so no scale fallback is flagged
         Scored(
             flags(),
-            pack={"is_graded": 1, "is_target": None, "outcome": None, "scored_by": None, "call_score": None},
+            pack={
+                "is_graded": 1,
+                "is_target": None,
+                "outcome": None,
+                "scored_by": None,
+                "call_score": None,
+                "grader_scale_source": None,  # nothing normalized
+                "calibration_version": None,  # lm calibrate never ran here
+            },
             metrics={"normalized_call_score": None, "checklist_coverage_ratio": None},
         ),
     ),
@@ -329,7 +343,7 @@ CASES: tuple[Case, ...] = (
         (Grading(scored_by="Оператор Иван"),),
         Scored(
             flags("fallback_default_grader_scale"),
-            pack={"scored_by": "оператор иван"},
+            pack={"scored_by": "оператор иван", "grader_scale_source": "default"},
             metrics={"normalized_call_score": 0.8},  # default scale 0-100
         ),
     ),
