@@ -54,6 +54,8 @@ PACK_FLAGS = (
     "flag_future_grading",
     "flag_unknown_outcome",
     "flag_expected_lost_opportunity",
+    "flag_unknown_call_category",
+    "flag_unknown_refusal_reason",
 )
 DIRTY_TALK = "fallback_dirty_talk_replaced"  # an answered call's unknown or dirty talk: typical handle time used
 
@@ -142,7 +144,13 @@ OOS = "fallback_out_of_scale_score_clamped"
 
 CASES: tuple[Case, ...] = (
     # ---- reference and grader scales (seeds/lm_grader_scales.csv: ai 0-100, qa:1 0-10 offset 0.07) ----
-    Case("clean", "reference", Call(), (Grading(),), Scored(metrics={"normalized_call_score": 0.8})),
+    Case(
+        "clean",
+        "reference",
+        Call(),
+        (Grading(),),
+        Scored(pack={"grader_scale_source": "prior"}, metrics={"normalized_call_score": 0.8}),  # seed row of ai
+    ),
     Case(
         "score_at_scale_max",
         "in-scale score (edge)",
@@ -198,10 +206,18 @@ CASES: tuple[Case, ...] = (
         "NULL in every nullable call_scores column",
         Call(),
         (NULL_GRADING,),
-        # no grader: the default scale is the documented fallback (flagged), though there is no score to scale
+        # no grader and no score: nothing was normalized, so no scale fallback is flagged
         Scored(
-            flags("fallback_default_grader_scale"),
-            pack={"is_graded": 1, "is_target": None, "outcome": None, "scored_by": None, "call_score": None},
+            flags(),
+            pack={
+                "is_graded": 1,
+                "is_target": None,
+                "outcome": None,
+                "scored_by": None,
+                "call_score": None,
+                "grader_scale_source": None,  # nothing normalized
+                "calibration_version": None,  # lm calibrate never ran here
+            },
             metrics={"normalized_call_score": None, "checklist_coverage_ratio": None},
         ),
     ),
@@ -330,15 +346,22 @@ CASES: tuple[Case, ...] = (
         "Cyrillic category",
         Call(),
         (Grading(call_category="Жалоба"),),
-        # unknown category: the dictionary's defaults (talk target 180 s); the label is in feature_pack
-        Scored(pack={"call_category": "жалоба"}),
+        # unknown category: the dictionary's defaults (talk target 180 s); the label is in feature_pack, flagged
+        Scored(flags("flag_unknown_call_category"), pack={"call_category": "жалоба"}),
     ),
     Case(
         "emoji_category",
         "emoji category",
         Call(),
         (Grading(call_category="🦷"),),
-        Scored(pack={"call_category": "🦷"}),
+        Scored(flags("flag_unknown_call_category"), pack={"call_category": "🦷"}),
+    ),
+    Case(
+        "unknown_refusal_reason",
+        "refusal reason outside seed lm_refusal_reasons",
+        Call(),
+        (Grading(outcome="refusal", refusal_reason=" Too_Expensive "),),
+        Scored(flags("flag_unknown_refusal_reason"), pack={"refusal_reason": "too_expensive"}),
     ),
     Case(
         "cyrillic_scored_by",
@@ -347,7 +370,7 @@ CASES: tuple[Case, ...] = (
         (Grading(scored_by="Оператор Иван"),),
         Scored(
             flags("fallback_default_grader_scale"),
-            pack={"scored_by": "оператор иван"},
+            pack={"scored_by": "оператор иван", "grader_scale_source": "default"},
             metrics={"normalized_call_score": 0.8},  # default scale 0-100
         ),
     ),

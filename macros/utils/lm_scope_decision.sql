@@ -56,7 +56,8 @@
 {#-
     Everything a run's values depend on besides the source rows, as a flat dict of text: the rules'
     version and profile, every var that changes a value (not lm_calc_source, lm_lookback_hours or
-    lm_full_rebuild: they change who wrote a row or which rows are looked at, not what a value is), and
+    lm_full_rebuild: they change who wrote a row or which rows are looked at, not what a value is), the
+    caller-key id, the grader calibration_version of `lm calibrate` (None before any fit), and
     the file checksum of every seed of the project (the dictionary, calc profiles, catalogues). Logged
     with each run (lm_run_log.settings_json, settings_fingerprint); a difference makes the next run full.
 -#}
@@ -70,6 +71,7 @@
                                                  else value | string)}) -%}
     {%- endfor -%}
     {%- do settings.update({'caller_key_id': lm_caller_key_id() | string}) -%}
+    {%- do settings.update({'calibration_version': lm_grader_calibration_version() | string}) -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'seed' and node.package_name == project_name -%}
         {%- do settings.update({'seed:' ~ node.name: node.checksum.checksum}) -%}
     {%- endfor -%}

@@ -28,6 +28,11 @@
             'default': ['answered', 'missed', 'abandoned', 'busy', 'failed']},
         'lm_outcomes': {'kind': 'codes', 'max_length': 64,
             'default': ['record', 'no_record', 'callback', 'refusal', 'info_only']},
+        'lm_guard_min_n': {'kind': 'int', 'min': 1, 'max': 100000000, 'default': 200},
+        'lm_guard_score_band_low': {'kind': 'number', 'min': 0, 'max': 1, 'default': 0.2},
+        'lm_guard_score_band_high': {'kind': 'number', 'min': 0, 'max': 1, 'default': 0.95},
+        'lm_guard_max_out_of_scale_share': {'kind': 'number', 'min': 0, 'max': 1, 'default': 0.01},
+        'lm_guard_max_unknown_share': {'kind': 'number', 'min': 0, 'max': 1, 'default': 0.02},
     }) }}
 {% endmacro %}
 

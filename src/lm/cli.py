@@ -20,6 +20,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from lm import calibrate as calibration
 from lm import dbt_runner, erasure, guard, lm_vars, lock, project, secret, summary, warehouse
 from lm.errors import BadParameterError, ExitCode, LmError, StoppedBySignalError
 
@@ -117,14 +118,31 @@ def install_secret(target: str | None) -> str:
         return secret.install(wh, wh.target.schema)
 
 
+def dbt_run_results() -> list[dict[str, Any]]:
+    """The results of the last dbt run's run_results.json ([] when there is none)."""
+    path = project.target_path() / "run_results.json"
+    if not path.exists():
+        return []
+    return list(json.loads(path.read_text()).get("results", []))
+
+
 def dbt_results() -> dict[str, int]:
     """Counts of statuses in the last dbt run's run_results.json."""
-    path = project.target_path() / "run_results.json"
     counts: dict[str, int] = {}
-    if path.exists():
-        for result in json.loads(path.read_text()).get("results", []):
-            counts[result["status"]] = counts.get(result["status"], 0) + 1
+    for result in dbt_run_results():
+        counts[result["status"]] = counts.get(result["status"], 0) + 1
     return counts
+
+
+def print_warnings(target: str | None) -> None:
+    """One line per warning of the last dbt run (guards name the grader or label, lm.summary)."""
+    results = dbt_run_results()
+    if not any(result.get("status") == "warn" for result in results):
+        return
+    with warehouse.connect(target) as wh:
+        lines = summary.guard_warnings(wh, results)
+    for line in lines:
+        console.print(f"[yellow]{line}[/]", markup=True, highlight=False, soft_wrap=True)
 
 
 class _Group(click.Group):
@@ -167,9 +185,24 @@ def main() -> None:
 @click.option(
     "--dirty-share", default=0.02, show_default=True, type=click.FloatRange(0, 1), help="Share of dirty rows."
 )
+@click.option(
+    "--grader-scale",
+    "grader_scales",
+    multiple=True,
+    metavar="GRADER=MIN:MAX",
+    help="A grader scoring on another scale than seeds/lm_grader_scales.csv says, e.g. ai=0:10 (repeatable).",
+)
 @click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
 @click.option("--force", is_flag=True, help="Replace source rows that lm generate did not write (never production).")
-def generate(calls: int, seed: int, start: dt.date, dirty_share: float, target: str | None, force: bool) -> None:
+def generate(
+    calls: int,
+    seed: int,
+    start: dt.date,
+    dirty_share: float,
+    target: str | None,
+    force: bool,
+    grader_scales: tuple[str, ...] = (),
+) -> None:
     """Generate demo call traffic and bulk-load it into the source tables (replacing their rows).
 
     Demo-only. It refuses (exit 6) a production target - one named `mysql` or `prod*`, or any target while
@@ -178,12 +211,21 @@ def generate(calls: int, seed: int, start: dt.date, dirty_share: float, target: 
     sources are replaced in one transaction: a failure leaves them as they were.
     """
     from lm import demo
+    from lm.demo import behaviour
 
+    config = None
+    if grader_scales:
+        try:
+            scales = tuple(behaviour.parse_grader_scale(text) for text in grader_scales)
+        except ValueError as error:
+            raise BadParameterError(f"--grader-scale: {error}") from None
+        config = demo.GeneratorConfig(dirty_share=dirty_share, grader_scales=scales)
+        behaviour.grader_scales(demo.vocabulary(), config)  # an unknown grader or empty scale: exit 2 now
     settings = project.settings()
     with warehouse.connect(target) as wh:
         guard.check_generate(wh, settings.source_schema, force)
         started = time.perf_counter()
-        data = demo.generate(calls, seed=seed, start=start, dirty_share=dirty_share)
+        data = demo.generate(calls, seed=seed, start=start, dirty_share=dirty_share, config=config)
         generated = time.perf_counter()
         counts = demo.load(wh, settings.source_schema, data, replace=True, value_schema=settings.value_schema)
         target_name = wh.target.name
@@ -217,8 +259,62 @@ def build(ctx: click.Context, target: str | None, full_refresh: bool, calc_sourc
     with run_lock(target):
         install_secret(target)
         code = run_dbt(args, target=target, vars_=vars_ or None)
+    print_warnings(target)
     if code:
         sys.exit(code)
+
+
+@main.command("calibrate")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+@click.option(
+    "--min-n",
+    default=calibration.DEFAULT_MIN_N,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Scored gradings a grader needs for its own fit; fewer: its family's fit or the seed's prior (flagged).",
+)
+@click.option("--dry-run", is_flag=True, help="Fit and print, store nothing.")
+def calibrate_command(target: str | None, min_n: int, dry_run: bool) -> None:
+    """Fit each grader's scale and offset from the gradings and store them (lm_grader_calibration).
+
+    Reads LM's staging view stg_operatorbot__call_scores on the profile's target (built first by a
+    `dbt run` of it when missing). The next build normalizes scores with the fit - unless a row of
+    seeds/lm_grader_scales.csv is an override - and, the calibration_version being part of its settings,
+    recomputes every call. Nothing refits unless this command runs (lm calibrate, src/lm/calibrate.py).
+    """
+    warehouse.check_target_name(target)
+    with run_lock(target):
+        install_secret(target)
+        with warehouse.connect(target) as wh:
+            missing = calibration.needs_build(wh)
+        if missing:
+            code = run_dbt(["run", "--select", calibration.SCORES_VIEW], target=target)
+            if code:
+                sys.exit(code)
+        with warehouse.connect(target) as wh:
+            result = calibration.calibrate(wh, min_n=min_n, dry_run=dry_run)
+            target_name = wh.target.name
+    table = Table(title=f"grader calibration {result.calibration_version} on target '{target_name}'")
+    for column in ("grader", "n", "scale", "offset", "method", "fallback"):
+        table.add_column(column, justify="right" if column in ("n", "offset") else "left")
+    for fitted in result.fits:
+        table.add_row(
+            fitted.grader_code,
+            f"{fitted.n_gradings:,}",
+            f"{fitted.scale_min:g}-{fitted.scale_max:g}",
+            f"{fitted.calibration_offset:+.4f}",
+            fitted.fit_method,
+            fitted.fallback_code or "",
+        )
+    console.print(table)
+    reference = "-" if result.reference_location is None else f"{result.reference_location:.4f}"
+    if dry_run:
+        console.print(f"dry run: nothing stored (reference location {reference})")
+    else:
+        console.print(
+            f"[green]stored[/] {len(result.fits)} graders (reference location {reference}, min n {min_n}); "
+            "the next lm build recomputes every call with them"
+        )
 
 
 @main.command(
@@ -267,6 +363,7 @@ def print_summary(target: str | None) -> None:
     results = dbt_results()
     if results:
         console.print("last dbt run: " + ", ".join(f"{n} {status}" for status, n in sorted(results.items())))
+    print_warnings(target)
 
 
 @main.command()

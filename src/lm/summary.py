@@ -75,3 +75,60 @@ def collect(wh: Warehouse, settings: Settings) -> tuple[list[Row], list[tuple[st
         sql = f"select {column}, count(*) from {relation} group by {column} order by 2 desc"
         reasons = [(str(reason), int(count)) for reason, count in wh.query(sql)]
     return rows, reasons
+
+
+# --------------------------------------------------------------------------------------------------------
+# Guard warnings of the last dbt run
+# --------------------------------------------------------------------------------------------------------
+#: warn-severity tests whose rows are warnings to name (tests/intermediate/scoring/assert_guard_*): each
+#: row has the columns guard, guard_subject, observed, limit_low, limit_high, n_rows
+GUARD_TEST_PREFIX = "assert_guard_"
+
+
+def _number(value: object) -> float:
+    return float(value) if value is not None else float("nan")
+
+
+def guard_line(guard: str, subject: str, observed: float, low: float, high: float, n_rows: int) -> str:
+    """The summary line of one guard row."""
+    if guard == "grader_mean_normalized":
+        return (
+            f"warning: grader {subject}: mean normalized score {observed:.2f} outside {low:.2f}-{high:.2f} "
+            f"(n {n_rows:,}) - run lm calibrate"
+        )
+    if guard == "grader_out_of_scale":
+        return (
+            f"warning: grader {subject}: {observed:.1%} of scores outside its scale {low:g}-{high:g} "
+            f"(n {n_rows:,}) - run lm calibrate, or correct its row of seeds/lm_grader_scales.csv"
+        )
+    if guard == "unknown_label":
+        return (
+            f"warning: {subject}: {observed:.1%} of gradings carry a value outside its vocabulary (more than "
+            f"{high:.1%}, n {n_rows:,}) - scored as unknown; extend the vocabulary or fix the source"
+        )
+    return f"warning: {guard} {subject}: {observed:g} outside {low:g}-{high:g} (n {n_rows:,})"
+
+
+def guard_warnings(wh: Warehouse, results: list[dict[str, object]]) -> list[str]:
+    """One line per warning of the run's results (run_results.json ``results``).
+
+    A guard test's compiled SQL is run again to name what it found (its rows); any other test that warned
+    gets one line with its failure count.
+    """
+    lines: list[str] = []
+    for result in results:
+        if result.get("status") != "warn":
+            continue
+        unique_id = str(result.get("unique_id", ""))
+        name = unique_id.split(".")[2] if unique_id.count(".") >= 2 else unique_id
+        code = result.get("compiled_code")
+        if name.startswith(GUARD_TEST_PREFIX) and isinstance(code, str) and code.strip():
+            rows = wh.query(code)
+            lines.extend(
+                guard_line(str(g), str(s), _number(o), _number(lo), _number(hi), int(n or 0))
+                for g, s, o, lo, hi, n in rows
+            )
+            if rows:
+                continue
+        lines.append(f"warning: test {name} warned ({result.get('failures')} rows)")
+    return lines

@@ -1,6 +1,8 @@
 -- Aux metrics of each scoped call: lm_version and calc_profile (vars, visible on every call) and
 -- feature_pack, a compact JSON of the cleaned inputs known at call time (nothing the caller did later) and
--- every fallback applied. No personal data:
+-- every fallback applied, with the grader calibration_version of `lm calibrate` (NULL before any fit) and
+-- the grader_scale_source of the score (int_grader_scales; NULL when no score was normalized). No personal
+-- data:
 -- neither the phone number nor the caller key nor any transcript text goes in.
 with
 
@@ -37,6 +39,8 @@ calls as (
         grading_count,
         is_future_grading,
         is_unknown_outcome,
+        is_unknown_call_category,
+        is_unknown_refusal_reason,
         has_caller_key,
         previous_call_gap_hours
     from {{ ref('int_calls_enriched') }}
@@ -71,6 +75,23 @@ quality as (
         is_default_scale,
         is_score_out_of_scale
     from {{ ref('int_metrics_quality') }}
+),
+
+grader_scales as (
+    select
+        grader_code,
+        grader_scale_source
+    from {{ ref('int_grader_scales') }}
+),
+
+calibration as (
+    select calibration_version
+    from {{ ref('stg_lm_state__grader_calibration') }}
+),
+
+current_calibration as (
+    select max(calibration_version) as calibration_version
+    from calibration
 ),
 
 final as (
@@ -110,7 +131,7 @@ final as (
             ['fallback_absurd_duration_capped', lm_bool_to_int('calls.has_absurd_duration')],
             ['fallback_talk_capped_to_duration', lm_bool_to_int('calls.is_talk_capped_to_duration')],
             ['fallback_checklist_capped', lm_bool_to_int('quality.is_checklist_capped')],
-            ['fallback_default_grader_scale', lm_bool_to_int('quality.is_default_scale and calls.is_graded')],
+            ['fallback_default_grader_scale', lm_bool_to_int('quality.is_default_scale')],
             ['fallback_out_of_scale_score_clamped', lm_bool_to_int('quality.is_score_out_of_scale')],
             ['fallback_dirty_talk_replaced', lm_bool_to_int('operational.is_dirty_talk_replaced')],
             ['fallback_lost_opportunity_clamped', lm_bool_to_int('conversion.is_lost_opportunity_clamped')],
@@ -118,6 +139,11 @@ final as (
             ['flag_unknown_outcome', lm_bool_to_int('calls.is_unknown_outcome')],
             ['flag_expected_lost_opportunity', lm_bool_to_int('conversion.is_expected_loss')],
             ['followup_trigger_at_call', lm_bool_to_int('risk.is_followup_trigger')],
+            ['flag_unknown_call_category', lm_bool_to_int('calls.is_unknown_call_category')],
+            ['flag_unknown_refusal_reason', lm_bool_to_int('calls.is_unknown_refusal_reason')],
+            ['calibration_version', 'current_calibration.calibration_version'],
+            ['grader_scale_source', 'case when calls.is_graded and calls.call_score is not null then '
+                ~ 'coalesce(grader_scale.grader_scale_source, default_scale.grader_scale_source) end'],
         ]) }} as feature_pack
     from calls
     inner join operational
@@ -128,6 +154,11 @@ final as (
         on calls.history_id = quality.history_id
     inner join risk
         on calls.history_id = risk.history_id
+    left join grader_scales as grader_scale
+        on calls.scored_by = grader_scale.grader_code
+    left join grader_scales as default_scale
+        on default_scale.grader_code = 'default'
+    cross join current_calibration
 )
 
 select * from final

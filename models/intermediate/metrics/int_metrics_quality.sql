@@ -1,8 +1,10 @@
 -- Quality metrics of each scoped call: checklist_coverage_ratio, normalized_call_score,
 -- script_risk_index. Checklist templates from seed lm_checklist_template_items (items counted in script
--- order), grader scales and calibration offsets from seed lm_grader_scales (exact grader, else its
--- family pattern such as qa:*, else the default row). A score outside its grader's scale (above
--- scale_max, below scale_min) is clamped by the 0..1 range and flagged (is_score_out_of_scale).
+-- order), grader scales and calibration offsets from int_grader_scales (a seed override, else the fit of
+-- `lm calibrate`, else the seed's prior: exact grader, its family pattern such as qa:*, the default row;
+-- a grading without a grader takes the 'default' row). A score outside its grader's scale (above
+-- scale_max, below scale_min) is clamped by the 0..1 range and flagged (is_score_out_of_scale);
+-- is_default_scale is set only when a score was normalized with the default row.
 -- script_risk_index (graded answered calls only, else NULL): the weighted mean of the components that are
 -- known - missed checklist share, score shortfall, a hard context, a talk far off its norm (from
 -- int_metrics_operational) - so a missing checklist or score neither counts as risk nor as safety.
@@ -77,8 +79,9 @@ grader_scales as (
         grader_code,
         scale_min,
         scale_max,
-        calibration_offset
-    from {{ ref('lm_grader_scales') }}
+        calibration_offset,
+        is_default_scale
+    from {{ ref('int_grader_scales') }}
 ),
 
 checklist as (
@@ -115,19 +118,13 @@ checklist as (
 grading_scales as (
     select
         calls.history_id,
-        coalesce(exact_scale.scale_min, family_scale.scale_min, default_scale.scale_min) as scale_min,
-        coalesce(exact_scale.scale_max, family_scale.scale_max, default_scale.scale_max) as scale_max,
-        coalesce(
-            exact_scale.calibration_offset, family_scale.calibration_offset, default_scale.calibration_offset
-        ) as calibration_offset,
-        exact_scale.grader_code is null and family_scale.grader_code is null as is_default_scale
+        coalesce(grader_scale.scale_min, default_scale.scale_min) as scale_min,
+        coalesce(grader_scale.scale_max, default_scale.scale_max) as scale_max,
+        coalesce(grader_scale.calibration_offset, default_scale.calibration_offset) as calibration_offset,
+        coalesce(grader_scale.is_default_scale, default_scale.is_default_scale) as is_default_scale
     from calls
-    left join grader_scales as exact_scale
-        on calls.scored_by = exact_scale.grader_code
-    left join grader_scales as family_scale
-        on
-            family_scale.grader_code like '%*'
-            and calls.scored_by like replace(family_scale.grader_code, '*', '%')
+    left join grader_scales as grader_scale
+        on calls.scored_by = grader_scale.grader_code
     left join grader_scales as default_scale
         on default_scale.grader_code = 'default'
 ),
@@ -144,7 +141,9 @@ normalized as (
         calls.previous_call_gap_hours,
         checklist.checklist_coverage_ratio,
         checklist.is_checklist_capped,
-        grading_scales.is_default_scale,
+        coalesce(
+            calls.is_graded and calls.call_score is not null and grading_scales.is_default_scale, false
+        ) as is_default_scale,
         coalesce(
             calls.call_score < grading_scales.scale_min or calls.call_score > grading_scales.scale_max,
             false

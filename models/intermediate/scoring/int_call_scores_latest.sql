@@ -1,7 +1,9 @@
 -- The grading that counts for each graded call: the latest by updated_at (rows without updated_at rank
 -- last), then by id. Superseded gradings are counted (grading_count) but not carried; gradings_changed_at
 -- is the latest change among all of them, so a grading that does not become the latest still rescores
--- the call. Orphan gradings are still here (int_call_scores_orphaned sets them aside).
+-- the call. Orphan gradings are still here (int_call_scores_orphaned sets them aside). A label that is
+-- present but not in its vocabulary (seeds lm_call_categories, lm_refusal_reasons; var lm_outcomes in
+-- staging) is flagged; the vocabulary guards (tests/intermediate/scoring/assert_guard_*) count them.
 -- A keyed table (the intermediate default): ranking every grading is the costly step before scoring,
 -- and four scoring models read the result, so it is ranked once per run (MariaDB, 1M calls,
 -- scripts/bench_pipeline.py: an incremental day took 51.5 s when this was a view, 27.7 s as a table).
@@ -32,6 +34,16 @@ gradings as (
         has_negative_score,
         is_unknown_outcome
     from {{ ref('stg_operatorbot__call_scores') }}
+),
+
+call_categories as (
+    select call_category
+    from {{ ref('lm_call_categories') }}
+),
+
+refusal_reasons as (
+    select refusal_reason
+    from {{ ref('lm_refusal_reasons') }}
 ),
 
 ranked as (
@@ -70,31 +82,37 @@ ranked as (
 
 final as (
     select
-        call_score_id,
-        history_id,
-        call_date,
-        is_target,
-        outcome,
-        refusal_reason,
-        call_category,
-        call_type,
-        context_type,
-        requested_service_id,
-        doctor_id,
-        checklist_items_done,
-        checklist_template,
-        call_score,
-        scored_by,
-        cast(grading_count as {{ lm_type_int() }}) as grading_count,
-        gradings_changed_at,
-        created_at,
-        updated_at,
-        is_future_grading,
-        has_negative_checklist,
-        has_negative_score,
-        is_unknown_outcome
+        ranked.call_score_id,
+        ranked.history_id,
+        ranked.call_date,
+        ranked.is_target,
+        ranked.outcome,
+        ranked.refusal_reason,
+        ranked.call_category,
+        ranked.call_type,
+        ranked.context_type,
+        ranked.requested_service_id,
+        ranked.doctor_id,
+        ranked.checklist_items_done,
+        ranked.checklist_template,
+        ranked.call_score,
+        ranked.scored_by,
+        cast(ranked.grading_count as {{ lm_type_int() }}) as grading_count,
+        ranked.gradings_changed_at,
+        ranked.created_at,
+        ranked.updated_at,
+        ranked.is_future_grading,
+        ranked.has_negative_checklist,
+        ranked.has_negative_score,
+        ranked.is_unknown_outcome,
+        ranked.call_category is not null and call_categories.call_category is null as is_unknown_call_category,
+        ranked.refusal_reason is not null and refusal_reasons.refusal_reason is null as is_unknown_refusal_reason
     from ranked
-    where grading_rank = 1
+    left join call_categories
+        on ranked.call_category = call_categories.call_category
+    left join refusal_reasons
+        on ranked.refusal_reason = refusal_reasons.refusal_reason
+    where ranked.grading_rank = 1
 )
 
 select * from final

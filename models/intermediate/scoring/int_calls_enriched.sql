@@ -58,7 +58,9 @@ gradings as (
         scored_by,
         grading_count,
         is_future_grading,
-        is_unknown_outcome
+        is_unknown_outcome,
+        is_unknown_call_category,
+        is_unknown_refusal_reason
     from {{ ref('int_call_scores_latest') }}
 ),
 
@@ -167,6 +169,8 @@ final as (
         coalesce(gradings.grading_count, 0) as grading_count,
         coalesce(gradings.is_future_grading, false) as is_future_grading,
         coalesce(gradings.is_unknown_outcome, false) as is_unknown_outcome,
+        coalesce(gradings.is_unknown_call_category, false) as is_unknown_call_category,
+        coalesce(gradings.is_unknown_refusal_reason, false) as is_unknown_refusal_reason,
         cleaned.caller_key is not null as has_caller_key,
         caller_context.previous_call_gap_hours,
         caller_context.next_answered_gap_hours

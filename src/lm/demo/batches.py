@@ -365,7 +365,9 @@ def _release_scores(
     ids = np.arange(next_id, next_id + k, dtype=np.int64)
     released = released.set_column(0, pa.field("id", pa.uint32(), nullable=False), pa.array(ids, pa.uint32()))
     orphan = np.isin(released["history_id"].to_numpy().astype(np.int64), deleted_ids)
-    released = dirty_scores(rng, memory.vocabulary, released, orphan, memory.config.dirty_share, as_of_ts)
+    released = dirty_scores(
+        rng, memory.vocabulary, released, orphan, memory.config.dirty_share, as_of_ts, memory.config
+    )
     return released, pending, next_id + k
 
 

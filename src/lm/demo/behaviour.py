@@ -30,6 +30,9 @@ class GeneratorConfig:
     graded_share: float = 0.9
     regrade_share: float = 0.05
     script_change: dt.date | None = dt.date(2025, 4, 1)  # booking_v1 -> booking_v2 checklist
+    #: graders that score on another scale than the seed's (grader, scale_min, scale_max), as a client's
+    #: graders may (lm generate --grader-scale ai=0:10); their bias, noise and rounding step scale along
+    grader_scales: tuple[tuple[str, float, float], ...] = ()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -208,6 +211,30 @@ DIRTY_SCORE_KINDS = (0.28, 0.14, 0.14, 0.12, 0.14, 0.10, 0.08)
 def by_code(labels: tuple[str, ...], values: Mapping[str, float]) -> np.ndarray:
     """`values` (keyed by label) as an array indexed by the labels' codes."""
     return np.array([values[label] for label in labels], dtype=float)
+
+
+def grader_scales(v: Vocabulary, cfg: GeneratorConfig) -> dict[str, tuple[float, float]]:
+    """The scale each grader really scores on: the seed's, unless ``cfg.grader_scales`` says otherwise."""
+    scales = {name: (float(low), float(high)) for name, (low, high) in v.grader_scales.items()}
+    for name, low, high in cfg.grader_scales:
+        if name not in scales:
+            raise VocabularyError(f"grader scale for unknown grader {name!r}: the graders are {', '.join(scales)}")
+        if not high > low:
+            raise VocabularyError(f"grader scale of {name}: {low:g}:{high:g} is empty (need min < max)")
+        scales[name] = (float(low), float(high))
+    return scales
+
+
+def parse_grader_scale(text: str) -> tuple[str, float, float]:
+    """``ai=0:10`` -> ("ai", 0.0, 10.0); a ValueError naming the expected form otherwise."""
+    name, sep, scale = text.partition("=")
+    low, colon, high = scale.partition(":")
+    try:
+        if not (sep and colon and name.strip()):
+            raise ValueError
+        return name.strip(), float(low), float(high)
+    except ValueError:
+        raise ValueError(f"{text!r} is not GRADER=MIN:MAX (e.g. ai=0:10)") from None
 
 
 def codes_of(labels: tuple[str, ...], names: Iterable[str]) -> np.ndarray:

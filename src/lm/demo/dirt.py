@@ -80,7 +80,13 @@ def dirty_calls(
 
 
 def dirty_scores(
-    rng: np.random.Generator, v: Vocabulary, scores: pa.Table, orphan: np.ndarray, share: float, as_of_ts: int
+    rng: np.random.Generator,
+    v: Vocabulary,
+    scores: pa.Table,
+    orphan: np.ndarray,
+    share: float,
+    as_of_ts: int,
+    cfg: b.GeneratorConfig | None = None,
 ) -> pa.Table:
     """Exactly round(share * rows) dirty rows: the orphans count, the rest get one defect each."""
     n = scores.num_rows
@@ -139,11 +145,12 @@ def dirty_scores(
     # 5: a score outside the grader's scale
     sub = rows[kind == 5]
     grader = codes(scores["scored_by"], v.graders)[sub].clip(0)
-    highs = np.array([v.grader_scales[name][1] for name in v.graders])[grader]
-    lows = np.array([v.grader_scales[name][0] for name in v.graders])[grader]
+    scales = b.grader_scales(v, cfg) if cfg is not None else v.grader_scales
+    highs = np.array([scales[name][1] for name in v.graders])[grader]
+    lows = np.array([scales[name][0] for name in v.graders])[grader]
     too_high = highs * 2 + rng.integers(1, 50, len(sub))
     bad = np.where(draw[kind == 5] < 0.6, too_high, lows - rng.integers(1, 10, len(sub)))
-    put("call_score", sub, decimal_hundredths(bad * 100))
+    put("call_score", sub, decimal_hundredths(np.round(bad * 100).astype(np.int64)))
     # 6: updated before created
     sub = rows[kind == 6]
     created = ts_numpy(scores["created_at"])[sub]

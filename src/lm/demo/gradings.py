@@ -1,5 +1,6 @@
 """Gradings: an AI grader (0-100) and QA graders with their own scales and biases grade most answered calls,
-minutes to a day after the call; a share is regraded later (a QA grader, some values corrected)."""
+minutes to a day after the call; a share is regraded later (a QA grader, some values corrected). A grader
+may score on another scale than the seed's (GeneratorConfig.grader_scales, lm generate --grader-scale)."""
 
 from __future__ import annotations
 
@@ -22,18 +23,23 @@ if TYPE_CHECKING:
 class _Graders:
     """The project's graders (codes) with the generator's behaviour of each, as arrays in code order."""
 
-    def __init__(self, v: Vocabulary) -> None:
+    def __init__(self, v: Vocabulary, cfg: GeneratorConfig) -> None:
         self.names = v.graders
         self.draw_order = b.codes_of(v.graders, b.GRADER_SHARE)  # codes in the order of GRADER_SHARE
         share = np.array(list(b.GRADER_SHARE.values()))
         self.cum_share = np.cumsum(share) / share.sum()
         self.ai = v.graders.index(b.AI_GRADER)
         self.qa = np.array([code for code in self.draw_order if code != self.ai], dtype=np.int64)
-        self.low = np.array([v.grader_scales[name][0] for name in v.graders], dtype=float)
-        self.high = np.array([v.grader_scales[name][1] for name in v.graders], dtype=float)
-        self.bias = b.by_code(v.graders, b.GRADER_BIAS)
-        self.noise_sd = b.by_code(v.graders, b.GRADER_NOISE_SD)
-        self.step = b.by_code(v.graders, b.GRADER_STEP)
+        scales = b.grader_scales(v, cfg)
+        self.low = np.array([scales[name][0] for name in v.graders], dtype=float)
+        self.high = np.array([scales[name][1] for name in v.graders], dtype=float)
+        # bias, noise and step are in the seed scale's points: a grader on another scale keeps them in
+        # proportion (ai on 0-10: noise 0.3 instead of 3), its step no finer than the hundredths stored
+        seed_width = np.array([v.grader_scales[name][1] - v.grader_scales[name][0] for name in v.graders], float)
+        ratio = (self.high - self.low) / seed_width
+        self.bias = b.by_code(v.graders, b.GRADER_BIAS) * ratio
+        self.noise_sd = b.by_code(v.graders, b.GRADER_NOISE_SD) * ratio
+        self.step = np.maximum(b.by_code(v.graders, b.GRADER_STEP) * ratio, 0.01)
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return self.draw_order[pick(rng, self.cum_share, size)]
@@ -56,7 +62,7 @@ def gradings(
     cfg: GeneratorConfig,
 ) -> pa.Table:
     """Every grading of the batch's calls (first gradings, regradings, a few third gradings), ids 0."""
-    graders = _Graders(v)
+    graders = _Graders(v, cfg)
     sizes = template_sizes(v)
     cat_code, out_code = v.categories.index, v.outcomes.index
     answered = calls.status == v.statuses.index("answered")
@@ -233,7 +239,7 @@ def regrade_existing(
     v = memory.vocabulary
     if share <= 0 or scores.num_rows == 0:
         return CALL_SCORES_SCHEMA.empty_table()
-    graders = _Graders(v)
+    graders = _Graders(v, memory.config)
     outcome_code = codes(scores["outcome"], v.outcomes)
     template_code = codes(scores["category_checklist"], v.checklist_templates)
     grader_code = codes(scores["scored_by"], v.graders)
