@@ -125,29 +125,48 @@ params as (
     from {{ ref('int_calc_params') }}
 ),
 
--- Target calls of this run's calls booked by a later valid call of the same caller within the
--- attribution window (at most var lm_caller_window_days: int_scoring_scope recomputes a call when a
--- call of its caller that close changes).
+-- When the same caller next booked (a later valid call graded record), for this run's calls: the calls
+-- of the callers in scope, in order, as in int_calls_caller_context (a window, no self-join). Counted
+-- within the attribution window, at most var lm_caller_window_days (int_scoring_scope recomputes a call
+-- when a call of its caller that close changes).
+scoped_callers as (
+    select distinct caller_key
+    from {{ ref('int_scoring_scope') }}
+    where caller_key is not null
+),
+
+caller_calls as (
+    select
+        validated.history_id,
+        validated.caller_key,
+        validated.call_started_at,
+        case when gradings.outcome = 'record' then validated.call_started_at end as booked_at
+    from scoped_callers
+    inner join validated
+        on scoped_callers.caller_key = validated.caller_key
+    left join gradings
+        on validated.history_id = gradings.history_id
+    where validated.quarantine_reason is null
+),
+
+sequenced as (
+    select
+        history_id,
+        call_started_at,
+        min(booked_at) over (
+            partition by caller_key order by call_started_at, history_id
+            rows between 1 following and unbounded following
+        ) as next_booked_at
+    from caller_calls
+),
+
 later_bookings as (
-    select distinct calls.history_id
-    from calls
+    select sequenced.history_id
+    from sequenced
     cross join params
-    inner join validated as this_call
-        on calls.history_id = this_call.history_id
-    inner join validated as later_call
-        on
-            this_call.caller_key = later_call.caller_key
-            and later_call.call_started_at > this_call.call_started_at
-            and later_call.call_started_at <= {{ lm_add_interval(
-                'this_call.call_started_at', caller_window_days, 'day'
-            ) }}
-    inner join gradings
-        on later_call.history_id = gradings.history_id
     where
-        calls.is_target
-        and later_call.quarantine_reason is null
-        and gradings.outcome = 'record'
-        and {{ lm_seconds_between('this_call.call_started_at', 'later_call.call_started_at') }}
+        sequenced.next_booked_at <= {{ lm_add_interval('sequenced.call_started_at', caller_window_days, 'day') }}
+        and {{ lm_seconds_between('sequenced.call_started_at', 'sequenced.next_booked_at') }}
         <= params.attribution_window_days * 86400
 ),
 

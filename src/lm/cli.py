@@ -20,7 +20,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from lm import dbt_runner, erasure, guard, lm_vars, lock, project, secret, summary, warehouse
+from lm import dbt_runner, erasure, guard, kpi_summary, lm_vars, lock, project, secret, summary, warehouse
 from lm.errors import BadParameterError, ExitCode, LmError, StoppedBySignalError
 
 console = Console()
@@ -255,6 +255,7 @@ def print_summary(target: str | None) -> None:
     with warehouse.connect(target) as wh:
         rows, reasons = summary.collect(wh, project.settings())
         target_name = wh.target.name
+        headline = kpi_summary.collect(wh)
     table = Table(title=f"LM on target '{target_name}'")
     table.add_column("layer")
     table.add_column("relation")
@@ -267,6 +268,7 @@ def print_summary(target: str | None) -> None:
     results = dbt_results()
     if results:
         console.print("last dbt run: " + ", ".join(f"{n} {status}" for status, n in sorted(results.items())))
+    kpi_summary.render(console, headline)
 
 
 @main.command()
