@@ -65,17 +65,17 @@ sliced as (
 
 numeric_values as (
     {%- for metric in numeric_metrics %}
-    select
-        call_date,
-        '{{ metric }}' as metric_code,
-        dimension,
-        dimension_value,
-        cast({{ metric }} as {{ lm_type_float() }}) as metric_value
-    from sliced
-    where {{ metric }} is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            call_date,
+            '{{ metric }}' as metric_code,
+            dimension,
+            dimension_value,
+            cast({{ metric }} as {{ lm_type_float() }}) as metric_value
+        from sliced
+        where {{ metric }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -111,17 +111,17 @@ numeric_stats as (
 
 label_values as (
     {%- for metric in label_metrics %}
-    select
-        call_date,
-        '{{ metric }}' as metric_code,
-        dimension,
-        dimension_value,
-        cast({{ metric }} as {{ string_type }}) as value_label
-    from sliced
-    where {{ metric }} is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            call_date,
+            '{{ metric }}' as metric_code,
+            dimension,
+            dimension_value,
+            cast({{ metric }} as {{ string_type }}) as value_label
+        from sliced
+        where {{ metric }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -6,7 +6,7 @@ select
     dimension,
     dimension_value,
     value_label,
-    count(*) as row_count
+    count(*) as duplicate_rows
 from {{ ref('agg_lm_daily_metric_stats') }}
 group by call_date, metric_code, dimension, dimension_value, value_label
 having count(*) > 1

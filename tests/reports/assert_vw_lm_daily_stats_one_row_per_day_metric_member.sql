@@ -6,7 +6,7 @@ select
     dimension,
     dimension_value,
     value_label,
-    count(*) as row_count
+    count(*) as duplicate_rows
 from {{ ref('vw_lm_daily_stats') }}
 group by call_date, metric_code, dimension, dimension_value, value_label
 having count(*) > 1

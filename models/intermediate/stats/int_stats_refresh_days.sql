@@ -34,11 +34,11 @@ previous_days as (
         on scope.history_id = previous_facts.history_id
 ),
 {%- else -%}
-previous_days as (
-    select call_date
-    from current_days
-    where false
-),
+    previous_days as (
+        select call_date
+        from current_days
+        where false
+    ),
 {%- endif %}
 
 all_days as (
