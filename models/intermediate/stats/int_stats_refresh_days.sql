@@ -26,20 +26,18 @@ current_days as (
         on scope.history_id = calls.history_id
 ),
 
-{% if previous_facts is not none -%}
 previous_days as (
+    {%- if previous_facts is not none %}
     select previous_facts.call_date
     from scope
     inner join {{ previous_facts }} as previous_facts
         on scope.history_id = previous_facts.history_id
+    {%- else %}
+    select current_days.call_date
+    from current_days
+    where false
+    {%- endif %}
 ),
-{%- else -%}
-    previous_days as (
-        select call_date
-        from current_days
-        where false
-    ),
-{%- endif %}
 
 all_days as (
     select call_date
