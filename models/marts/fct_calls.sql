@@ -22,7 +22,7 @@
 -- depends_on: {{ ref('int_stats_refresh_days') }}
 -- depends_on: {{ ref('lm_value') }}
 -- depends_on: {{ ref('stg_operatorbot__call_history') }}
-{%- if execute and not is_incremental() %}
+{%- if execute and not is_incremental() and load_relation(ref('int_scoring_scope')) is not none %}
     {%- set counts = run_query(
         'select (select count(*) from ' ~ ref('int_scoring_scope') ~ ' where not is_gone_from_source), '
         ~ '(select count(*) from ' ~ ref('stg_operatorbot__call_history') ~ ')'
@@ -192,8 +192,10 @@ facts as (
         case
             when calls.is_answered then round(operational.queue_impact_index * 60, 0)
         end as handle_sec,
-        coalesce(calls.is_inbound and calls.is_answered and calls.await_sec <= params.sla_answer_sec, false)
-        as is_answered_in_sl,
+        coalesce(
+            calls.is_inbound and calls.is_answered and calls.await_sec <= params.sla_answer_sec,
+            false
+        ) as is_answered_in_sl,
         coalesce(
             calls.is_inbound
             and calls.call_status in ('missed', 'abandoned')
@@ -209,9 +211,10 @@ facts as (
         coalesce(calls.previous_call_gap_hours <= params.repeat_call_window_days * 24, false) as is_repeat_call,
         coalesce(calls.is_target, false) as is_target,
         coalesce(calls.outcome = 'record', false) as is_booked,
-        coalesce(calls.is_target, false)
-        and (coalesce(calls.outcome = 'record', false) or later_bookings.history_id is not null)
-        as is_attributed_booked,
+        (
+            coalesce(calls.is_target, false)
+            and (coalesce(calls.outcome = 'record', false) or later_bookings.history_id is not null)
+        ) as is_attributed_booked,
         operational.response_speed_score,
         operational.talk_time_efficiency,
         operational.queue_impact_index,

@@ -4,6 +4,9 @@
 -- Built before fct_calls (which depends on it), so the previous fct_calls is read as it is in the
 -- warehouse, without a ref() (that would be a cycle); on the first run it does not exist yet.
 {%- set previous_facts = lm_stats_existing_relation('fct_calls') %}
+{#- before the first build of fct_calls: an empty relation of the same shape -#}
+{%- set previous_source = previous_facts if previous_facts is not none else
+    '(select history_id, call_date from ' ~ ref('stg_operatorbot__call_history') ~ ' where 1 = 0)' %}
 
 with
 
@@ -27,16 +30,10 @@ current_days as (
 ),
 
 previous_days as (
-    {%- if previous_facts is not none %}
     select previous_facts.call_date
     from scope
-    inner join {{ previous_facts }} as previous_facts
+    inner join {{ previous_source }} as previous_facts
         on scope.history_id = previous_facts.history_id
-    {%- else %}
-    select current_days.call_date
-    from current_days
-    where false
-    {%- endif %}
 ),
 
 all_days as (
