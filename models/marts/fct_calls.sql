@@ -28,10 +28,11 @@
         ~ '(select count(*) from ' ~ ref('stg_operatorbot__call_history') ~ ')'
     ).rows[0] %}
     {%- if counts[0] != counts[1] %}
-        {{ exceptions.raise_compiler_error(
+        {%- do exceptions.warn(
             "fct_calls is built from scratch but this run rescored only " ~ counts[0] ~ " of " ~ counts[1]
-            ~ " calls: run a full rebuild once (lm build --full-refresh, or --vars '{lm_full_rebuild: true}')"
-        ) }}
+            ~ " calls: the statistics hold those calls only until one full rebuild"
+            ~ " (lm build --full-refresh, or --vars '{lm_full_rebuild: true}')"
+        ) %}
     {%- endif %}
 {%- endif %}
 {%- set caller_window_days = lm_var('lm_caller_window_days') %}
