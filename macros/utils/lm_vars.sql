@@ -23,6 +23,7 @@
         'lm_max_plausible_sec': {'kind': 'int', 'min': 1, 'max': 604800, 'default': 21600},
         'lm_value_max': {'kind': 'number', 'min': 1, 'max': 999999.9999, 'default': 999999.9999},
         'lm_full_rebuild': {'kind': 'bool', 'default': false},
+        'lm_load_profile_weeks': {'kind': 'int', 'min': 1, 'max': 104, 'default': 8},
         'lm_call_directions': {'kind': 'codes', 'max_length': 64, 'default': ['in', 'out']},
         'lm_call_statuses': {'kind': 'codes', 'max_length': 64,
             'default': ['answered', 'missed', 'abandoned', 'busy', 'failed']},

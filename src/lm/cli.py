@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lm import calibrate as calibration
-from lm import dbt_runner, erasure, guard, lm_vars, lock, project, secret, summary, warehouse
+from lm import dbt_runner, erasure, guard, kpi_summary, lm_vars, lock, project, secret, summary, warehouse
 from lm.errors import BadParameterError, ExitCode, LmError, StoppedBySignalError
 
 console = Console()
@@ -351,6 +351,7 @@ def print_summary(target: str | None) -> None:
     with warehouse.connect(target) as wh:
         rows, reasons = summary.collect(wh, project.settings())
         target_name = wh.target.name
+        headline = kpi_summary.collect(wh)
     table = Table(title=f"LM on target '{target_name}'")
     table.add_column("layer")
     table.add_column("relation")
@@ -364,6 +365,7 @@ def print_summary(target: str | None) -> None:
     if results:
         console.print("last dbt run: " + ", ".join(f"{n} {status}" for status, n in sorted(results.items())))
     print_warnings(target)
+    kpi_summary.render(console, headline)
 
 
 @main.command()
