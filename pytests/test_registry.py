@@ -329,7 +329,7 @@ def _expected(rows: Sequence[MetricRow]) -> dict[Key, tuple[Any, ...]]:
             _stored_numeric(row[4]),
             row[5],
             json.loads(row[6]) if row[6] is not None else None,
-            "1.0.0",
+            "1.1.0",
             "rule",
             "cron_daily_scoring",
         )
@@ -374,7 +374,7 @@ def test_registry_lifecycle(env: RegistryEnv) -> None:
         "relation_name": f"{SOURCE_SCHEMA}.lm_value",
         "calc_source": "cron_daily_scoring",
         "calc_profile": "default_v1",
-        "lm_version": "1.0.0",
+        "lm_version": "1.1.0",
         "is_full_refresh": False,
         "scope_calls": 3,
         "rows_written": len(ROWS_FIRST),

@@ -54,7 +54,7 @@ select
     cast(((scope_calls.history_id * 7 + metric_numbers.metric_number * 13 + {{ var('reg_bench_salt', 0) | int }}) % 10000) / 10000.0 as decimal(10,4)) as value_numeric,
     cast(null as char(1)) as value_label,
     cast(null as char(1)) as value_json,
-    '1.0.0' as lm_version,
+    '1.1.0' as lm_version,
     'rule' as calc_method,
     'bench' as calc_source
 from scope_calls

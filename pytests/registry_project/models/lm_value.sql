@@ -49,7 +49,7 @@ select
     {{ 'null' if metric_row[4] is none else metric_row[4] }} as value_numeric,
     {{ lm_sql_string(metric_row[5]) }} as value_label,
     {{ lm_sql_string(metric_row[6]) }} as value_json,
-    {{ lm_sql_string(var('lm_version', '1.0.0')) }} as lm_version,
+    {{ lm_sql_string(var('lm_version', '1.1.0')) }} as lm_version,
     'rule' as calc_method,
     {{ lm_sql_string(var('lm_calc_source', 'cron_daily_scoring')) }} as calc_source
     {%- if var('reg_extra_column', false) %},
