@@ -148,7 +148,7 @@ label_stats as (
         cast(null as {{ lm_type_float() }}) as value_mean,
         cast(null as {{ lm_type_float() }}) as value_p50,
         cast(null as {{ lm_type_float() }}) as value_p90,
-        call_count * 1.0 / sum(call_count) over (
+        cast(call_count as {{ lm_type_float() }}) / sum(call_count) over (
             partition by call_date, metric_code, dimension, dimension_value
         ) as label_share
     from label_counts
