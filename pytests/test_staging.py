@@ -65,12 +65,15 @@ def built(lm_project: LmProject) -> LmProject:
         wh.load_arrow(lm_project.source_schema, "call_scores", scores)
     finally:
         wh.close()
-    # Staging, plus the latest-grading model (the grain change lives in the intermediate layer).
+    # Staging, plus the latest-grading model (the grain change lives in the intermediate layer) and the two
+    # vocabulary seeds it flags unknown labels against.
     lm_project.dbt(
         "build",
         "--select",
         "path:models/staging/operatorbot",
         "path:tests/staging",
+        "lm_call_categories",
+        "lm_refusal_reasons",
         "int_call_scores_latest",
         "path:tests/intermediate/scoring/assert_int_call_scores_latest_one_row_per_graded_call.sql",
         "--indirect-selection",
