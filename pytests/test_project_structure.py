@@ -90,7 +90,7 @@ def test_metric_columns_use_the_dictionary_docs(manifest: dict[str, Any]) -> Non
             if column in codes:
                 seen += 1
                 assert spec["description"].strip() == metric_docs[f"metric_{column}"], f"{name}.{column}"
-    assert seen == 15  # the 15 rule metrics; the 3 forecast ones come from the forecast step
+    assert seen == 18  # the 15 rule metrics and the 3 forecast metrics (int_metrics_forecast)
 
 
 def test_unique_combination_fails_on_a_duplicated_key(lm_project: LmProject) -> None:

@@ -1,7 +1,8 @@
--- The lm_value registry: one row per valid call per metric (15 rule-based metrics; the 3 forecast metrics
--- are written by the forecast step). Written in place by the lm_registry materialization: upserted on
--- (history_id, metric_code) for the calls of int_scoring_scope, stale rows of those calls deleted,
--- the table (exact client DDL, foreign keys) never dropped.
+-- The lm_value registry: one row per valid call per metric: the 15 rule-based metrics and the 3 forecast
+-- metrics the forecast step learned (int_metrics_forecast: NULL until lm score has scored the call).
+-- Written in place by the lm_registry materialization: upserted on (history_id, metric_code) for the
+-- calls of int_scoring_scope, stale rows of those calls deleted, the table (exact client DDL, foreign
+-- keys) never dropped.
 {{ config(
     materialized='lm_registry',
     schema=lm_value_schema(),
@@ -58,6 +59,20 @@ risk as (
     from {{ ref('int_metrics_risk') }}
 ),
 
+forecast as (
+    select
+        history_id,
+        call_score_id,
+        second_call_prob,
+        conversion_prob_forecast,
+        complaint_prob,
+        second_call_method,
+        conversion_method,
+        complaint_method,
+        model_version
+    from {{ ref('int_metrics_forecast') }}
+),
+
 aux as (
     select
         history_id,
@@ -89,5 +104,14 @@ union all
 union all
 {{ lm_metric_rows('risk', 'dictionary',
     labels=['churn_risk_level', 'complaint_risk_flag', 'followup_needed_flag']) }}
+union all
+{{ lm_metric_rows('forecast', 'dictionary',
+    numeric=['conversion_prob_forecast', 'second_call_prob', 'complaint_prob'],
+    version_column='model_version',
+    method_columns={
+        'conversion_prob_forecast': 'conversion_method',
+        'second_call_prob': 'second_call_method',
+        'complaint_prob': 'complaint_method',
+    }) }}
 union all
 {{ lm_metric_rows('aux', 'dictionary', labels=['lm_version', 'calc_profile'], json=['feature_pack']) }}

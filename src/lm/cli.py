@@ -18,6 +18,7 @@ from typing import Any
 import click
 import yaml
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lm import calibrate as calibration
@@ -374,16 +375,15 @@ def print_summary(target: str | None) -> None:
 @click.option("--force", is_flag=True, help="Replace source rows that lm generate did not write (never production).")
 @click.pass_context
 def demo(ctx: click.Context, calls: int, seed: int, force: bool) -> None:
-    """Generate demo data into the embedded DuckDB target, build everything, print a summary."""
+    """Generate demo data into the embedded DuckDB target, run the whole schedule (lm run: rules, training,
+    scores, what depends on them), print a summary."""
     os.environ.setdefault("LM_TARGET", "duckdb")
     target = os.environ["LM_TARGET"]
     warehouse.check_target_name(target)
     ctx.invoke(
         generate, calls=calls, seed=seed, start=dt.date(2025, 1, 6), dirty_share=0.02, target=target, force=force
     )
-    with run_lock(target):
-        install_secret(target)
-        code = run_dbt(["build", "--full-refresh"], target=target)
+    code = run_schedule(target, full_refresh=True, retrain=True)
     print_summary(target)
     if code:
         console.print("[red]dbt build reported failures (see above)[/]")
@@ -454,3 +454,147 @@ def secret_install(target: str | None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------------------------------------
+# The forecast step and the schedule
+# --------------------------------------------------------------------------------------------------------
+def _eval_table(evaluation: Sequence[Any], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("metric", "model", "n", "pos", "AUC", "oracle", "ratio", "Brier", "base Brier", "ECE", "used"):
+        table.add_column(column, justify="left" if column in ("metric", "model", "used") else "right")
+
+    def number(value: float | None, digits: int = 3) -> str:
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    for row in evaluation:
+        table.add_row(
+            row.metric_code,
+            row.model,
+            f"{row.n:,}",
+            f"{row.n_positive:,}",
+            number(row.auc),
+            number(row.oracle_auc),
+            number(row.auc_ratio),
+            number(row.brier, 4),
+            number(row.base_brier, 4),
+            number(row.ece, 4),
+            "winner" if row.is_winner else "",
+        )
+    return table
+
+
+def train_models(target: str | None, holdout_share: float, seed: int) -> None:
+    from lm.forecast import step
+
+    with warehouse.connect(target) as wh:
+        directory = step.model_dir(wh.target.name)
+        started = time.monotonic()
+        with console.status("training") as status:
+            result = step.train(
+                wh, directory, holdout_share=holdout_share, seed=seed, progress=lambda text: status.update(text)
+            )
+        elapsed = time.monotonic() - started
+    console.print(_eval_table(result.evaluation, f"model {result.version}: holdout evaluation"))
+    console.print(
+        f"[green]trained[/] {result.version} on {result.n_rows:,} labelled calls in {elapsed:.1f} s; "
+        f"saved in {result.path}; evaluation appended to lm_model_eval"
+    )
+
+
+def score_calls(target: str | None, batch_size: int) -> int:
+    from lm.forecast import step
+
+    with warehouse.connect(target) as wh:
+        directory = step.model_dir(wh.target.name)
+        columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("score", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = step.score(wh, directory, batch_size=batch_size, progress=advance)
+    console.print(f"scored {result.scored:,} calls with model {result.version} ({result.batches} batches)")
+    return result.scored
+
+
+@main.command("train")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+@click.option("--holdout-share", default=0.2, show_default=True, type=click.FloatRange(0.05, 0.5))
+@click.option("--seed", default=0, show_default=True, help="Random seed of the models.")
+def train_command(target: str | None, holdout_share: float, seed: int) -> None:
+    """Fit the forecast metrics' models on the history, print and store their holdout evaluation.
+
+    Reads int_forecast_features and int_forecast_labels (built by lm build); saves a versioned artifact in
+    .lm/models/<target> (LM_MODEL_DIR) and makes it current; `lm score` then scores with it.
+    """
+    warehouse.check_target_name(target)
+    with run_lock(target):
+        train_models(target, holdout_share, seed)
+
+
+@main.command("score")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+@click.option("--batch-size", default=200_000, show_default=True, type=click.IntRange(min=1000))
+def score_command(target: str | None, batch_size: int) -> None:
+    """Score the calls whose features changed, or that have no score from the current model.
+
+    The next lm build writes the scores into lm_value (lm run does both).
+    """
+    warehouse.check_target_name(target)
+    with run_lock(target):
+        score_calls(target, batch_size)
+
+
+def run_schedule(target: str | None, full_refresh: bool = False, retrain: bool = False) -> int:
+    """rules (dbt build) -> train when asked or when no model exists -> score -> dbt build of what depends
+    on the scores; returns dbt's exit code (0 when every step passed)."""
+    from lm.forecast import step
+
+    steps: list[tuple[str, float]] = []
+    with run_lock(target):
+        install_secret(target)
+        started = time.monotonic()
+        code = run_dbt(["build", *(["--full-refresh"] if full_refresh else [])], target=target)
+        steps.append(("rules (dbt build)", time.monotonic() - started))
+        if code:
+            return code
+        with warehouse.connect(target) as wh:
+            has_model = step.current_version(step.model_dir(wh.target.name)) is not None
+        if retrain or not has_model:
+            started = time.monotonic()
+            train_models(target, 0.2, 0)
+            steps.append(("train", time.monotonic() - started))
+        started = time.monotonic()
+        scored = score_calls(target, step.DEFAULT_BATCH)
+        steps.append(("score", time.monotonic() - started))
+        if scored:
+            started = time.monotonic()
+            code = run_dbt(["build"], target=target)
+            steps.append(("scores into lm_value (dbt build)", time.monotonic() - started))
+    table = Table(title="lm run")
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    for name, seconds in steps:
+        table.add_row(name, f"{seconds:.1f}")
+    console.print(table)
+    return code
+
+
+@main.command("run")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+@click.option("--full-refresh", is_flag=True, help="Recompute every call's rule metrics first.")
+@click.option("--train", "retrain", is_flag=True, help="Retrain the forecast models before scoring.")
+def run_command(target: str | None, full_refresh: bool, retrain: bool) -> None:
+    """The whole schedule: rules -> scores -> what depends on them (the README's cron line).
+
+    1. dbt build (rule metrics, features, statistics, tests); 2. lm train when --train or when the target
+    has no model yet; 3. lm score (new and changed calls); 4. dbt build again when anything was scored
+    (the forecast rows of lm_value and what reads them).
+    """
+    warehouse.check_target_name(target)
+    code = run_schedule(target, full_refresh=full_refresh, retrain=retrain)
+    print_warnings(target)
+    if code:
+        sys.exit(code)

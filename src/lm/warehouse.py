@@ -161,6 +161,8 @@ class Warehouse(ABC):
     ddl_dialect: ClassVar[str]
     #: the DB-API parameter placeholder
     placeholder: ClassVar[str]
+    #: the database clock as a whole-second local timestamp (the SQL of macro lm_now)
+    now_sql: ClassVar[str]
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -179,6 +181,15 @@ class Warehouse(ABC):
 
     @abstractmethod
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """One query's result as an Arrow table (columns named as selected), fetched in bulk."""
+
+    @abstractmethod
+    def replace_rows(self, schema: str, table: str, data: pa.Table, key: str) -> int:
+        """Write `data` into a table that no foreign key refers to: rows whose `key` exists are replaced,
+        the others inserted, in one transaction; returns the row count."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -273,6 +284,7 @@ class DuckDbWarehouse(Warehouse):
 
     ddl_dialect = "duckdb"
     placeholder = "?"
+    now_sql = "date_trunc('second', localtimestamp)"
 
     def __init__(self, target: Target) -> None:
         import duckdb
@@ -293,6 +305,24 @@ class DuckDbWarehouse(Warehouse):
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         return self._con.execute(sql, params or []).fetchall()
+
+    def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        return self._con.execute(sql, params or []).to_arrow_table()
+
+    def replace_rows(self, schema: str, table: str, data: pa.Table, key: str) -> int:
+        if data.num_rows == 0:
+            return 0
+        with self.transaction():
+            self._con.register("__lm_keys", data.select([key]))
+            try:
+                self._con.execute(
+                    f"delete from {self.qualify(schema, table)} where {self.quote(key)} in "
+                    f"(select {self.quote(key)} from __lm_keys)"
+                )
+            finally:
+                self._con.unregister("__lm_keys")
+            self._insert(schema, table, data)
+        return data.num_rows
 
     def close(self) -> None:
         self._con.close()
@@ -345,6 +375,7 @@ class MySqlWarehouse(Warehouse):
 
     ddl_dialect = "mysql"
     placeholder = "%s"
+    now_sql = "now()"
 
     def __init__(self, target: Target) -> None:
         import pymysql
@@ -379,6 +410,24 @@ class MySqlWarehouse(Warehouse):
         with self._con.cursor() as cur:
             cur.execute(sql, params)
             return list(cur.fetchall())
+
+    def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """The rows as Arrow columns; DECIMAL columns become float64 (LM's numbers are measures, not money)."""
+        with self._con.cursor() as cur:
+            cur.execute(sql, params)
+            names = [column[0] for column in cur.description or ()]
+            rows = cur.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        arrays = []
+        for values in columns:
+            array = pa.array(values, from_pandas=True)
+            if pa.types.is_decimal(array.type):
+                array = array.cast(pa.float64())
+            arrays.append(array)
+        return pa.table(arrays, names=names) if names else pa.table({})
+
+    def replace_rows(self, schema: str, table: str, data: pa.Table, key: str) -> int:
+        return self.upsert_arrow(schema, table, data, key)
 
     def close(self) -> None:
         self._con.close()

@@ -1,11 +1,11 @@
--- Guards: every valid call has exactly the full set of SQL-produced metrics of the dictionary, every
+-- Guards: every valid call has exactly the full set of the dictionary's metrics (the forecast ones too: NULL
+-- until lm score has scored the call), every
 -- quarantined call has none, and no row points to a call that is not in call_history.
 with
 
 expected_metrics as (
     select count(*) as metric_count
     from {{ ref('lm_metric_dictionary') }}
-    where produced_by = 'dbt'
 ),
 
 produced as (
@@ -15,7 +15,6 @@ produced as (
     from {{ ref('lm_value') }} as lm_value
     inner join {{ ref('lm_metric_dictionary') }} as metric_dictionary
         on lm_value.metric_code = metric_dictionary.metric_code
-    where metric_dictionary.produced_by = 'dbt'
     group by lm_value.history_id
 ),
 

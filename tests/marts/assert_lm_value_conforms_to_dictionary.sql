@@ -1,6 +1,7 @@
--- Guards: every lm_value row matches its metric in lm_metric_dictionary: the code exists, group and
--- calc_method match, exactly the value column of the metric's value_type is filled (NULL only where the
--- dictionary allows it), numbers lie in [min_value, max_value], labels are among allowed_labels.
+-- Guards: every lm_value row matches its metric in lm_metric_dictionary: the code exists, the group matches,
+-- calc_method is the dictionary's (or one of its |-separated methods, for a learned metric), exactly the
+-- value column of the metric's value_type is filled (NULL only where the dictionary allows it), numbers
+-- lie in [min_value, max_value], labels are among allowed_labels.
 with
 
 metric_values as (
@@ -35,7 +36,10 @@ checked as (
         case
             when dictionary.metric_code is null then 'metric_code not in the dictionary'
             when metric_values.metric_group <> dictionary.metric_group then 'metric_group differs from the dictionary'
-            when metric_values.calc_method <> dictionary.calc_method then 'calc_method differs from the dictionary'
+            when
+                {{ lm_concat(["'|'", 'dictionary.calc_method', "'|'"]) }}
+                not like {{ lm_concat(["'%|'", 'metric_values.calc_method', "'|%'"]) }}
+                then 'calc_method not among the dictionary methods'
             when dictionary.value_type = 'numeric' and (
                 metric_values.value_label is not null or metric_values.value_json is not null
             ) then 'numeric metric with a label or json value'

@@ -8,6 +8,8 @@
 -- caller within var lm_caller_window_days of those (their caller-context features may change) - around
 -- where each changed call is now and where it was when last scored (lm_scored_calls: an edited
 -- caller_number or call_started_at moves a call away from its old neighbours).
+-- It also takes the calls whose forecast scores lm score wrote since the last lm_value write (their
+-- forecast rows change; their inputs did not, so no neighbours).
 -- Every run also takes the calls that were scored but are gone from call_history
 -- (is_gone_from_source): the registry then deletes their lm_value rows and lm_scored_calls forgets them.
 {%- set decision = lm_scope_decision(ref('stg_lm_state__run_log'), ref('stg_lm_state__scored_calls')) %}
@@ -32,6 +34,18 @@ gradings as (
         grading_count,
         gradings_changed_at as graded_at
     from {{ ref('int_call_scores_latest') }}
+),
+
+forecast_scores as (
+    select
+        history_id,
+        scored_at
+    from {{ ref('stg_lm_state__forecast_scores') }}
+),
+
+last_registry_write as (
+    select max(logged_at) as logged_at
+    from {{ ref('stg_lm_state__run_log') }}
 ),
 
 scored_calls as (
@@ -140,12 +154,22 @@ same_caller_neighbours as (
     where {{ 'false' if is_full else 'true' }}
 ),
 
+forecast_rescored as (
+    select forecast_scores.history_id
+    from forecast_scores
+    cross join last_registry_write
+    where {{ 'false' if is_full else 'forecast_scores.scored_at >= last_registry_write.logged_at' }}
+),
+
 scoped as (
     select history_id
     from changed
     union distinct
     select history_id
     from same_caller_neighbours
+    union distinct
+    select history_id
+    from forecast_rescored
 ),
 
 gone_from_source as (
