@@ -2,7 +2,7 @@
 
 Every row of CASES names a kind of dirt the source contract allows (LM_SPEC.md, "Real data is dirty"), the
 call_history row and gradings that carry it, and what LM must do: either the call is fully scored (the
-15 rule metrics in lm_value, within the dictionary's ranges) with the documented fallback flagged in
+18 metrics in lm_value, within the dictionary's ranges) with the documented fallback flagged in
 feature_pack and every other fallback flag at 0, or it is quarantined with its reason in
 int_calls_quarantined; an orphan grading is listed in int_call_scores_orphaned. Source calls = scored +
 quarantined.
@@ -103,7 +103,7 @@ NULL_GRADING = Grading(**{f.name: None for f in dataclasses.fields(Grading)})
 
 @dataclass(frozen=True)
 class Scored:
-    """The call has its 15 rule metrics; `flags` are the feature_pack flags set (all others 0)."""
+    """The call has its 18 metrics; `flags` are the feature_pack flags set (all others 0)."""
 
     flags: frozenset[str] = frozenset()
     pack: Mapping[str, Any] = field(default_factory=dict)  # other feature_pack values
@@ -571,7 +571,8 @@ def _scores_table(late: bool) -> pa.Table:
 # --------------------------------------------------------------------------------------------------------
 
 DICTIONARY = list(csv.DictReader((PROJECT_DIR / "seeds" / "lm_metric_dictionary.csv").open(encoding="utf-8")))
-RULE_METRICS = {row["metric_code"]: row for row in DICTIONARY if row["produced_by"] == "dbt"}
+# every metric of the dictionary: the 15 rules and the 3 forecast metrics (NULL here: nothing is scored)
+RULE_METRICS = {row["metric_code"]: row for row in DICTIONARY}
 
 
 @dataclass
@@ -702,7 +703,7 @@ def _problems(case: Case, outcome: Outcome, snapshot: Snapshot, runs: Runs, when
     problems = []
     codes = {code for (hid, code) in snapshot.rows if hid == h}
     if codes != set(RULE_METRICS):
-        return [f"{where}: metrics {sorted(codes)}, expected the {len(RULE_METRICS)} rule metrics"]
+        return [f"{where}: metrics {sorted(codes)}, expected the {len(RULE_METRICS)} metrics"]
     if h in runs.quarantined:
         problems.append(f"{where}: scored but also quarantined ({runs.quarantined[h]})")
     want_score_id = None if outcome.grading is None else grading_id(case, outcome.grading)

@@ -45,6 +45,15 @@ def test_forget_then_delete_at_source(built: LmProject) -> None:
     id_list = ", ".join(map(str, ids))
     value_rows = built.query(f"select count(*) from {{src}}.lm_value where history_id in ({id_list})")[0][0]
     assert value_rows > 0
+    # forecast scores of the calls (as lm score writes them) and of one call that stays
+    kept = int(built.query(f"select min(history_id) from {{src}}.lm_value where history_id not in ({id_list})")[0][0])
+    with built.connect() as wh:
+        for history_id in [*ids, kept]:
+            wh.execute(
+                f"insert into {wh.qualify(built.schema, 'lm_forecast_scores')} (history_id, model_version, "
+                f"features_hash, second_call_prob, scored_at) values ({history_id}, 'fc-test', "
+                f"'{'0' * 32}', 0.5, {wh.now_sql})"
+            )
     if built.target == "mariadb":  # the client's foreign keys refuse the deletion while LM holds rows
         with pytest.raises(Exception, match="1451"):
             built.query(f"delete from {{src}}.call_history where history_id = {ids[0]}")
@@ -56,6 +65,7 @@ def test_forget_then_delete_at_source(built: LmProject) -> None:
     assert f"forgot {len(ids)} calls" in " ".join(proc.stdout.split())
     assert built.query(f"select count(*) from {{src}}.lm_value where history_id in ({id_list})")[0][0] == 0
     assert built.query(f"select count(*) from {{lm}}.lm_scored_calls where history_id in ({id_list})")[0][0] == 0
+    assert [row[0] for row in built.query("select history_id from {lm}.lm_forecast_scores")] == [kept]
     log = built.query("select history_id, lm_value_rows, state_rows from {lm}.lm_erasure_log order by history_id")
     assert [row[0] for row in log] == ids
     assert sum(row[1] for row in log) == value_rows

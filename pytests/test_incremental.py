@@ -762,7 +762,7 @@ def test_rows_are_never_duplicated(story: Story) -> None:
     for run in story.runs:
         assert run.after.duplicates == 0, run.name
         calls = run.after.calls()
-        assert len(run.after.rows) == 15 * len(calls), run.name  # every valid call has its 15 metrics
+        assert len(run.after.rows) == 18 * len(calls), run.name  # every valid call has its 18 metrics
 
 
 def test_full_refresh_keeps_ids_and_created_at(story: Story) -> None:
@@ -900,7 +900,7 @@ def test_a_profile_switch_recomputes_every_call_and_back(story: Story) -> None:
 def test_incremental_runs_give_the_same_table_as_a_full_refresh(story: Story) -> None:
     """Batches 1-7: new calls, late gradings, regradings, edits, a quarantine, a profile switch and back."""
     assert story.incremental is not None and story.rebuilt is not None
-    assert len(story.rebuilt.rows) > 40_000  # ~3,400 valid calls x 15 metrics
+    assert len(story.rebuilt.rows) > 48_000  # ~3,400 valid calls x 18 metrics
     difference = _differences(story.incremental, story.rebuilt)
     assert difference == "", f"lm_value after incremental runs (first) != after --full-refresh (second):\n{difference}"
 

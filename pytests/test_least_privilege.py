@@ -305,7 +305,7 @@ def test_first_deployment_creates_lm_value_with_its_foreign_keys(deployment: Dep
     assert keys == [("fk_lm_value_call_history", "call_history"), ("fk_lm_value_call_scores", "call_scores")]
     first_calls = {h for h, _ in deployment.first_ids}
     assert first_calls == {c[0] for c in FIRST_CALLS} - QUARANTINED
-    assert len(deployment.first_ids) == 15 * len(first_calls)
+    assert len(deployment.first_ids) == 18 * len(first_calls)  # 15 rule + 3 forecast metrics (NULL until scored)
 
 
 def test_scheduled_run_is_incremental_and_upserts_in_place(deployment: Deployment) -> None:
@@ -314,7 +314,7 @@ def test_scheduled_run_is_incremental_and_upserts_in_place(deployment: Deploymen
     assert [source for source, _, _ in runs] == ["backfill_2025_01", "cron_daily_scoring"]
     assert int(runs[0][1]) == len(FIRST_CALLS)  # the backfill: every call
     assert 0 < int(runs[1][1]) < len(FIRST_CALLS + NEW_CALLS)  # the scheduled run: not the old call 1
-    assert int(runs[1][2]) == 15  # the edited call's rows
+    assert int(runs[1][2]) == 18  # the edited call's rows
     (mode,) = admin.query("select scope_mode from {lm}.int_scoring_batch")[0]
     assert mode == "incremental"
     ids = _lm_value_ids(admin)

@@ -492,7 +492,12 @@ def train_models(target: str | None, holdout_share: float, seed: int) -> None:
         started = time.monotonic()
         with console.status("training") as status:
             result = step.train(
-                wh, directory, holdout_share=holdout_share, seed=seed, progress=lambda text: status.update(text)
+                wh,
+                directory,
+                source_schema=project.settings().source_schema,
+                holdout_share=holdout_share,
+                seed=seed,
+                progress=lambda text: status.update(text),
             )
         elapsed = time.monotonic() - started
     console.print(_eval_table(result.evaluation, f"model {result.version}: holdout evaluation"))

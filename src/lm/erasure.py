@@ -5,7 +5,7 @@ source while LM holds rows for it. :func:`forget` deletes, in one transaction:
 
 1. the calls' rows of ``lm_value`` (in the lm_value schema, lm.project.settings().value_schema);
 2. their rows of LM's state ``lm_scored_calls`` (LM's schema, the target's), so no run treats them as
-   scored;
+   scored, and of the forecast step's ``lm_forecast_scores`` (probabilities keyed by history_id);
 
 and logs one row per call in ``lm_erasure_log`` (LM's schema): history_id, erased_at and the row counts
 only - never a number, a transcript or a value. Then the client deletes the calls at the source; a call
@@ -24,6 +24,7 @@ from lm.warehouse import REGISTRY_TABLE, Warehouse
 
 ERASURE_LOG = "lm_erasure_log"
 STATE_TABLE = "lm_scored_calls"
+FORECAST_TABLE = "lm_forecast_scores"
 _CHUNK = 500
 
 
@@ -71,6 +72,7 @@ def forget(wh: Warehouse, settings: Settings, history_ids: Iterable[int]) -> lis
     ]
     value_rows: dict[int, int] = {}
     state_rows: dict[int, int] = {}
+    forecast = wh.qualify(lm_schema, FORECAST_TABLE) if wh.table_exists(lm_schema, FORECAST_TABLE) else None
     log = wh.qualify(lm_schema, ERASURE_LOG)
     mark = wh.placeholder
     with wh.transaction():
@@ -80,6 +82,8 @@ def forget(wh: Warehouse, settings: Settings, history_ids: Iterable[int]) -> lis
                 if relation is not None:
                     counts.update(_counts(wh, relation, chunk))
                     _delete(wh, relation, chunk)
+            if forecast is not None:
+                _delete(wh, forecast, chunk)
         erased = [Erased(i, value_rows.get(i, 0), state_rows.get(i, 0)) for i in ids]
         for row in erased:
             wh.execute(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,10 +102,10 @@ class ForecastError(LmError):
 # --------------------------------------------------------------------------------------------------------
 # Where things are
 # --------------------------------------------------------------------------------------------------------
-def model_dir(target_name: str, environ: dict[str, str] | None = None) -> Path:
+def model_dir(target_name: str, environ: Mapping[str, str] | None = None) -> Path:
     """Where the target's model artifacts live: LM_MODEL_DIR, else .lm/models/<target> in the project."""
     env = os.environ if environ is None else environ
-    base = Path(env["LM_MODEL_DIR"]) if env.get("LM_MODEL_DIR") else project.project_dir() / ".lm" / "models"
+    base = Path(env["LM_MODEL_DIR"]) if env.get("LM_MODEL_DIR") else project.project_dir(env) / ".lm" / "models"
     return base / target_name
 
 
@@ -156,13 +156,22 @@ def _calc_windows(wh: Warehouse) -> dict[str, int]:
     return {name: int(float(value)) for name, value in zip(names, row, strict=True)}
 
 
+#: call times travel as seconds since this naive moment (no time zone: the source's timestamps have none)
+EPOCH = dt.datetime(2000, 1, 1)
+
+
 def _epoch(wh: Warehouse, column: str) -> str:
-    return f"unix_timestamp({column})" if wh.target.is_mysql else f"epoch({column})"
+    if wh.target.is_mysql:
+        return f"timestampdiff(second, '2000-01-01 00:00:00', {column})"
+    return f"date_diff('second', timestamp '2000-01-01 00:00:00', {column})"
+
+
+def _moment(seconds: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(seconds=int(seconds))
 
 
 def _from_epoch(wh: Warehouse, seconds: int) -> str:
-    moment = dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
-    text = moment.strftime("%Y-%m-%d %H:%M:%S")
+    text = _moment(seconds).strftime("%Y-%m-%d %H:%M:%S")
     return f"cast('{text}' as datetime)" if wh.target.is_mysql else f"cast('{text}' as timestamp)"
 
 
@@ -179,15 +188,16 @@ class TrainResult:
 
 
 def _span(wh: Warehouse) -> tuple[int, int]:
-    """First and last valid call start (epoch seconds, the engine's own clock-free arithmetic)."""
+    """First and last valid call start, in seconds since EPOCH."""
     features = _relation(wh, FEATURES_MODEL)
-    row = wh.query(f"select min({_epoch(wh, 'call_started_at')}), max({_epoch(wh, 'call_started_at')}) from {features}")[0]
+    start = _epoch(wh, "call_started_at")
+    row = wh.query(f"select min({start}), max({start}) from {features}")[0]
     if row[0] is None:
         raise ForecastError(f"{FEATURES_MODEL} is empty on target '{wh.target.name}': nothing to learn from")
     return int(row[0]), int(row[1])
 
 
-def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int], has_truth: bool) -> str:
+def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int], truth_schema: str | None) -> str:
     features, labels = _relation(wh, FEATURES_MODEL), _relation(wh, LABELS_MODEL)
     selected = [f"features.{wh.quote(name)}" for name in columns]
     label_columns = [name for spec in METRICS for name in (spec.label, spec.closed)]
@@ -201,8 +211,8 @@ def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int],
             f"over (partition by features.caller_key) as holdout_caller_{spec.code}"
         )
     joins = [f"inner join {labels} as labels on features.history_id = labels.history_id"]
-    if has_truth:
-        truth = wh.qualify(project.settings().source_schema, TRUTH_TABLE)
+    if truth_schema:
+        truth = wh.qualify(truth_schema, TRUTH_TABLE)
         selected += [f"truth.{spec.truth}" for spec in METRICS]
         joins.append(f"left join {truth} as truth on features.history_id = truth.history_id")
     # every labelled call: the shortest window closed (the others are masked per metric)
@@ -215,11 +225,13 @@ def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int],
 def train(
     wh: Warehouse,
     directory: Path,
+    source_schema: str | None = None,
     holdout_share: float = 0.2,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> TrainResult:
-    """Fit, evaluate and save the three models; append their evaluation to lm_model_eval."""
+    """Fit, evaluate and save the three models; append their evaluation to lm_model_eval. The generating
+    probabilities are read from lm_demo_truth in `source_schema` when the demo generator wrote it there."""
     _require_built(wh)
     say = progress or (lambda _text: None)
     windows = _calc_windows(wh)
@@ -235,9 +247,9 @@ def train(
             )
         cuts[spec.code] = int(closed_end - holdout_share * (closed_end - first))
     columns = feature_columns(wh)
-    has_truth = wh.table_exists(project.settings().source_schema, TRUTH_TABLE)
+    has_truth = bool(source_schema) and wh.table_exists(str(source_schema), TRUTH_TABLE)
     say(f"extracting {len(columns)} features")
-    data = wh.query_arrow(_training_query(wh, columns, cuts, has_truth))
+    data = wh.query_arrow(_training_query(wh, columns, cuts, source_schema if has_truth else None))
     if data.num_rows == 0:
         raise ForecastError("no call has a closed label window yet: nothing to learn from")
     features = _as_float(data.select(columns))
@@ -278,7 +290,7 @@ def train(
     _store_eval(wh, version, models, sizes, cuts, trained_at)
     (directory / "current").write_text(version + "\n")
     evaluation = [row for model in models.values() for row in model.evaluation]
-    starts = {code: dt.datetime.fromtimestamp(cut, dt.UTC).replace(tzinfo=None) for code, cut in cuts.items()}
+    starts = {code: _moment(cut) for code, cut in cuts.items()}
     return TrainResult(version, directory / version, evaluation, starts, data.num_rows)
 
 
@@ -298,7 +310,7 @@ def _store_eval(
     lm_version = str(project.project_vars().get("lm_version", ""))
     rows: dict[str, list[Any]] = {name: [] for name in _EVAL_COLUMNS}
     for code, model in models.items():
-        holdout_start = dt.datetime.fromtimestamp(cuts[code], dt.UTC).replace(tzinfo=None)
+        holdout_start = _moment(cuts[code])
         n_fit, n_calibration, base_rate = sizes[code]
         for row in model.evaluation:
             values = {

@@ -1,0 +1,192 @@
+"""The forecast step end to end on both targets: lm train / lm score through the profile, the three learned
+metrics in lm_value beside the 15 rule metrics, their quality against the generator's truth, and the
+incremental guarantees.
+
+On each target a generated demo (DuckDB: 200,000 calls, the size the issue states the oracle ratio at;
+MariaDB: 60,000, enough for every check but the 0.95 oracle ratio, which needs the larger sample) goes
+through the schedule: dbt build -> train -> score -> dbt build. Then:
+
+* every valid call has all 18 metrics; second_call_prob and complaint_prob are set for every valid call,
+  conversion_prob_forecast exactly for the target calls that did not book (1 for booked calls, NULL
+  otherwise); the dictionary tests pass (probabilities in [0, 1]);
+* the evaluation (lm_model_eval): one winner per metric; the winner beats the base rate (Brier) and ranks
+  (AUC); it is calibrated (ECE < 0.03); on DuckDB at 200k its AUC is at least 0.95 of the AUC of the
+  generating probabilities (lm_demo_truth) per metric;
+* a deployment holding only the calls before a cut (every later call deleted), scored with the same model
+  artifact, gives those calls exactly the same scores: nothing after a call reaches its features;
+* a scheduled day (next_batch: new calls, late gradings, regradings) scored incrementally gives the same
+  lm_value, forecast rows included, as a full rebuild rescored from scratch with the same artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import LmProject
+from lm import demo
+from lm.forecast import step
+
+SIZES = {"duckdb": 200_000, "mariadb": 60_000}
+CALLS_PER_DAY = 1200.0
+SEED = 5
+ORACLE_RATIO = 0.95  # the issue's bar at 200k calls
+MAX_ECE = 0.03
+FORECAST = ("second_call_prob", "conversion_prob_forecast", "complaint_prob")
+
+
+@dataclass
+class Trained:
+    project: LmProject
+    data: demo.DemoData
+    directory: Path
+    version: str
+    evaluation: list[Any]
+
+
+def _train(project_: LmProject, directory: Path) -> step.TrainResult:
+    with project_.connect() as wh:
+        return step.train(wh, directory, source_schema=project_.source_schema)
+
+
+def _score(project_: LmProject, directory: Path, version: str | None = None) -> step.ScoreResult:
+    with project_.connect() as wh:
+        return step.score(wh, directory, version=version, batch_size=50_000)
+
+
+@pytest.fixture(scope="module")
+def trained(lm_project: LmProject, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trained]:
+    data = demo.generate(SIZES[lm_project.target], seed=SEED, calls_per_day=CALLS_PER_DAY)
+    with lm_project.connect() as wh:
+        demo.load(wh, lm_project.source_schema, data)
+    lm_project.dbt("build", "--full-refresh")
+    directory = tmp_path_factory.mktemp("models") / lm_project.target
+    result = _train(lm_project, directory)
+    _score(lm_project, directory)
+    lm_project.dbt("build")
+    yield Trained(lm_project, data, directory, result.version, result.evaluation)
+
+
+def _forecast_values(project_: LmProject) -> dict[tuple[int, str], tuple[Any, ...]]:
+    rows = project_.query(
+        "select history_id, metric_code, value_numeric, calc_method, lm_version from {lm}.lm_value "
+        f"where metric_code in ({', '.join(repr(code) for code in FORECAST)})"
+    )
+    return {(int(row[0]), str(row[1])): tuple(row[2:]) for row in rows}
+
+
+def test_every_valid_call_has_all_18_metrics(trained: Trained) -> None:
+    project_ = trained.project
+    valid = project_.query("select count(*) from {lm}.int_calls_validated where quarantine_reason is null")[0][0]
+    per_call = project_.query(
+        "select metric_count, count(*) from (select history_id, count(*) as metric_count from {lm}.lm_value "
+        "group by history_id) as counted group by metric_count"
+    )
+    assert [(int(n), int(calls)) for n, calls in per_call] == [(18, valid)]
+    filled = project_.query(
+        "select metric_code, count(value_numeric), count(*), min(value_numeric), max(value_numeric), "
+        "min(lm_version), max(lm_version) from {lm}.lm_value where metric_group = 'forecast' group by metric_code"
+    )
+    by_code = {row[0]: row[1:] for row in filled}
+    for code in ("second_call_prob", "complaint_prob"):
+        n_value, n_rows, low, high, version_low, version_high = by_code[code]
+        assert n_value == n_rows == valid, code
+        assert 0 <= float(low) <= float(high) <= 1
+        assert version_low == version_high == trained.version
+    population = project_.query(
+        "select count(*) from {lm}.int_calls_enriched where is_answered and is_target and outcome <> 'record'"
+    )[0][0]
+    booked = project_.query("select count(*) from {lm}.int_calls_enriched where is_answered and outcome = 'record'")[0][
+        0
+    ]
+    assert by_code["conversion_prob_forecast"][0] == population + booked
+    ones = project_.query(
+        "select count(*) from {lm}.lm_value where metric_code = 'conversion_prob_forecast' and calc_method = 'rule' "
+        "and value_numeric = 1"
+    )[0][0]
+    assert ones == booked
+
+
+def test_dictionary_tests_pass_with_the_forecast_rows(trained: Trained) -> None:
+    result = trained.project.dbt("test", "--select", "lm_value", "vw_lm_model_eval", "stg_lm_state__model_eval")
+    assert result.success
+
+
+def test_the_models_beat_the_base_rate_and_are_calibrated(trained: Trained) -> None:
+    rows = trained.project.query(
+        "select metric_code, model_kind, is_winner, roc_auc, oracle_auc, auc_ratio, brier, base_brier, ece, n_holdout "
+        "from {lm}.vw_lm_model_eval where is_current"
+    )
+    assert len(rows) == 6
+    winners = {row[0]: row for row in rows if row[2]}
+    assert sorted(winners) == sorted(FORECAST)
+    for code, (_, _, _, auc, oracle, ratio, brier, base_brier, ece, n) in winners.items():
+        assert n >= 1000, code
+        # the generator makes every label depend on how the call went: a model that learned nothing has AUC 0.5
+        # and the base rate's Brier score
+        assert auc > 0.6, (code, auc)
+        assert brier < base_brier * 0.99, (code, brier, base_brier)
+        assert ece < MAX_ECE, (code, ece)
+        if trained.project.target == "duckdb":
+            assert oracle is not None, code
+            assert ratio >= ORACLE_RATIO, (code, auc, oracle, ratio)
+
+
+def test_scores_ignore_every_later_call(trained: Trained, tmp_path: Path) -> None:
+    """A deployment with the history cut at a day (later calls and their gradings deleted) scores the calls
+    before the cut exactly as the full history does, with the same artifact."""
+    data = trained.data
+    starts = data.call_history["call_started_at"].to_pylist()
+    cut = min(starts) + (max(starts) - min(starts)) * 0.6
+    keep = [start < cut for start in starts]
+    history = data.call_history.filter(keep)
+    kept_ids = set(history["history_id"].to_pylist())
+    scores = data.call_scores.filter([hid in kept_ids for hid in data.call_scores["history_id"].to_pylist()])
+    truncated = LmProject(trained.project.target, trained.project.tag + "_cut", tmp_path)
+    truncated.reset()
+    try:
+        with truncated.connect() as wh:
+            wh.load_arrow(truncated.source_schema, "call_history", history)
+            wh.load_arrow(truncated.source_schema, "call_scores", scores)
+        truncated.dbt("build", "--full-refresh")
+        _score(truncated, trained.directory, trained.version)
+        truncated.dbt("build")
+        full = _forecast_values(trained.project)
+        cut_values = _forecast_values(truncated)
+        assert len(cut_values) >= 3 * 1000
+        differing = [key for key, value in cut_values.items() if full[key] != value]
+        assert differing == []
+    finally:
+        truncated.drop()
+
+
+def test_incremental_day_equals_full_rebuild_with_forecasts(trained: Trained) -> None:
+    project_ = trained.project
+    batch = demo.next_batch(trained.data, n_calls=1500)
+    with project_.connect() as wh:
+        demo.load(wh, project_.source_schema, batch, replace=False)
+    project_.dbt("build")
+    scored = _score(project_, trained.directory, trained.version)
+    assert scored.scored >= 1500
+    project_.dbt("build")
+    incremental = _registry_snapshot(project_)
+    with project_.connect() as wh:
+        wh.truncate(project_.schema, step.SCORES_TABLE)
+    project_.dbt("build", "--full-refresh")
+    _score(project_, trained.directory, trained.version)
+    project_.dbt("build")
+    rebuilt = _registry_snapshot(project_)
+    assert len(incremental) == len(rebuilt)
+    assert incremental == rebuilt
+
+
+def _registry_snapshot(project_: LmProject) -> dict[tuple[int, str], tuple[Any, ...]]:
+    rows = project_.query(
+        "select history_id, metric_code, call_score_id, value_numeric, value_label, value_json, lm_version, "
+        "calc_method from {lm}.lm_value"
+    )
+    return {(int(row[0]), str(row[1])): tuple(row[2:]) for row in rows}
