@@ -68,9 +68,7 @@ def test_values_of_one_call(built: LmProject) -> None:
     sql = _compiled(built, "lm_values_of_one_call", {"history_id": int(history_id)})
     rows = built.query(sql.replace("{", "{{").replace("}", "}}"))
     codes = {row[2] for row in rows}
-    expected = {
-        r[0] for r in built.query("select metric_code from {lm}.lm_metric_dictionary")
-    }
+    expected = {r[0] for r in built.query("select metric_code from {lm}.lm_metric_dictionary")}
     assert codes == expected
     assert {row[0] for row in rows} == {history_id}
     assert all(row[3] for row in rows), "every value carries its Russian title"
