@@ -10,6 +10,7 @@ and :class:`MySqlWarehouse` (MySQL 8 and MariaDB) behind :class:`Warehouse`; :fu
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from abc import ABC, abstractmethod
@@ -412,19 +413,54 @@ class MySqlWarehouse(Warehouse):
             return list(cur.fetchall())
 
     def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        """The rows as Arrow columns; DECIMAL columns become float64 (LM's numbers are measures, not money)."""
+        """The rows as Arrow columns, fetched as one CSV line per row built by the server and parsed by
+        pyarrow: PyMySQL decodes every value in Python (122 s for 1M rows x 45 columns, measured), one text
+        per row costs it 1M values instead of 45M. Text columns are quoted as CSV, NULL is an empty field;
+        numbers come back as float64 (DECIMAL included) or int64, datetimes as timestamps. A derived
+        table keeps no ORDER BY on MariaDB: order in Python when it matters."""
+        from pymysql.constants import FIELD_TYPE
+
         with self._con.cursor() as cur:
-            cur.execute(sql, params)
-            names = [column[0] for column in cur.description or ()]
-            rows = cur.fetchall()
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        arrays = []
-        for values in columns:
-            array = pa.array(values, from_pandas=True)
-            if pa.types.is_decimal(array.type):
-                array = array.cast(pa.float64())
-            arrays.append(array)
-        return pa.table(arrays, names=names) if names else pa.table({})
+            cur.execute(f"select * from ({sql}) as lm_q limit 0", params)
+            description = list(cur.description or ())
+        if not description:
+            return pa.table({})
+        text_types = {
+            FIELD_TYPE.VARCHAR, FIELD_TYPE.VAR_STRING, FIELD_TYPE.STRING, FIELD_TYPE.ENUM, FIELD_TYPE.SET,
+            FIELD_TYPE.JSON, FIELD_TYPE.TINY_BLOB, FIELD_TYPE.MEDIUM_BLOB, FIELD_TYPE.LONG_BLOB, FIELD_TYPE.BLOB,
+        }  # fmt: skip
+        int_types = {
+            FIELD_TYPE.TINY, FIELD_TYPE.SHORT, FIELD_TYPE.LONG, FIELD_TYPE.LONGLONG, FIELD_TYPE.INT24, FIELD_TYPE.YEAR,
+        }  # fmt: skip
+        time_types = {FIELD_TYPE.DATETIME, FIELD_TYPE.TIMESTAMP, FIELD_TYPE.DATE}
+        names = [str(column[0]) for column in description]
+        fields, kinds = [], {}
+        for name, column in zip(names, description, strict=True):
+            ref = f"lm_q.{self.quote(name)}"
+            if column[1] in text_types:
+                fields.append(f"coalesce(concat('\"', replace({ref}, '\"', '\"\"'), '\"'), '')")
+                kinds[name] = pa.string()
+            else:
+                fields.append(f"coalesce({ref}, '')")
+                kinds[name] = (
+                    pa.int64()
+                    if column[1] in int_types
+                    else pa.timestamp("s")
+                    if column[1] in time_types
+                    else pa.float64()
+                )
+        rows = self.query(f"select concat_ws(',', {', '.join(fields)}) from ({sql}) as lm_q", params)
+        if not rows:
+            return pa.table({name: pa.array([], kinds[name]) for name in names})
+        data = "\n".join(row[0] for row in rows).encode("utf-8")
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=64 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=kinds, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False
+            ),
+        )
 
     def replace_rows(self, schema: str, table: str, data: pa.Table, key: str) -> int:
         return self.upsert_arrow(schema, table, data, key)
