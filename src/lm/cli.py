@@ -25,6 +25,8 @@ from lm import calibrate as calibration
 from lm import dbt_runner, erasure, guard, kpi_summary, lm_vars, lock, project, secret, summary, warehouse
 from lm.errors import BadParameterError, ExitCode, LmError, StoppedBySignalError
 
+#: demo traffic of `lm demo` (see there)
+DEMO_CALLS_PER_DAY = 700.0
 console = Console()
 err_console = Console(stderr=True)
 
@@ -187,6 +189,13 @@ def main() -> None:
     "--dirty-share", default=0.02, show_default=True, type=click.FloatRange(0, 1), help="Share of dirty rows."
 )
 @click.option(
+    "--calls-per-day",
+    default=1500.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Average calls a day at the start (the volume grows slowly).",
+)
+@click.option(
     "--grader-scale",
     "grader_scales",
     multiple=True,
@@ -202,6 +211,7 @@ def generate(
     dirty_share: float,
     target: str | None,
     force: bool,
+    calls_per_day: float = 1500.0,
     grader_scales: tuple[str, ...] = (),
 ) -> None:
     """Generate demo call traffic and bulk-load it into the source tables (replacing their rows).
@@ -220,13 +230,15 @@ def generate(
             scales = tuple(behaviour.parse_grader_scale(text) for text in grader_scales)
         except ValueError as error:
             raise BadParameterError(f"--grader-scale: {error}") from None
-        config = demo.GeneratorConfig(dirty_share=dirty_share, grader_scales=scales)
+        config = demo.GeneratorConfig(dirty_share=dirty_share, calls_per_day=calls_per_day, grader_scales=scales)
         behaviour.grader_scales(demo.vocabulary(), config)  # an unknown grader or empty scale: exit 2 now
     settings = project.settings()
     with warehouse.connect(target) as wh:
         guard.check_generate(wh, settings.source_schema, force)
         started = time.perf_counter()
-        data = demo.generate(calls, seed=seed, start=start, dirty_share=dirty_share, config=config)
+        data = demo.generate(
+            calls, seed=seed, start=start, dirty_share=dirty_share, calls_per_day=calls_per_day, config=config
+        )
         generated = time.perf_counter()
         counts = demo.load(wh, settings.source_schema, data, replace=True, value_schema=settings.value_schema)
         target_name = wh.target.name
@@ -380,8 +392,17 @@ def demo(ctx: click.Context, calls: int, seed: int, force: bool) -> None:
     os.environ.setdefault("LM_TARGET", "duckdb")
     target = os.environ["LM_TARGET"]
     warehouse.check_target_name(target)
+    # 700 calls a day: 100,000 calls span about 20 weeks, enough history for the 30-day complaint label
+    # (its holdout, the one-window gap before it and a training period)
     ctx.invoke(
-        generate, calls=calls, seed=seed, start=dt.date(2025, 1, 6), dirty_share=0.02, target=target, force=force
+        generate,
+        calls=calls,
+        seed=seed,
+        start=dt.date(2025, 1, 6),
+        dirty_share=0.02,
+        calls_per_day=DEMO_CALLS_PER_DAY,
+        target=target,
+        force=force,
     )
     code = run_schedule(target, full_refresh=True, retrain=True)
     print_summary(target)
@@ -500,7 +521,7 @@ def train_models(target: str | None, holdout_share: float, seed: int) -> None:
                 progress=lambda text: status.update(text),
             )
         elapsed = time.monotonic() - started
-    console.print(_eval_table(result.evaluation, f"model {result.version}: holdout evaluation"))
+    console.print(_eval_table(result.evaluation, f"model {result.version}: holdout evaluation"), width=140)
     console.print(
         f"[green]trained[/] {result.version} on {result.n_rows:,} labelled calls in {elapsed:.1f} s; "
         f"saved in {result.path}; evaluation appended to lm_model_eval"

@@ -239,19 +239,22 @@ def train(
     cuts: dict[str, int] = {}
     for spec in METRICS:
         window = windows[spec.window_param] * 86400
-        closed_end = last - window
-        if closed_end - first < 4 * window:
+        closed_end = last - window  # calls after it have an open window
+        cut = int(closed_end - holdout_share * (closed_end - first))
+        if cut - window - first < window:
             raise ForecastError(
-                f"{spec.code}: {(last - first) / 86400:.0f} days of history is too little to learn a "
-                f"{windows[spec.window_param]}-day label (need at least five windows)"
+                f"{spec.code}: {(last - first) / 86400:.0f} days of history are too few for a "
+                f"{windows[spec.window_param]}-day label: after the open last window, the holdout and a gap of "
+                "one window before it, less than one window of history is left to train on"
             )
-        cuts[spec.code] = int(closed_end - holdout_share * (closed_end - first))
+        cuts[spec.code] = cut
     columns = feature_columns(wh)
     has_truth = bool(source_schema) and wh.table_exists(str(source_schema), TRUTH_TABLE)
     say(f"extracting {len(columns)} features")
     data = wh.query_arrow(_training_query(wh, columns, cuts, source_schema if has_truth else None))
     if data.num_rows == 0:
         raise ForecastError("no call has a closed label window yet: nothing to learn from")
+    data = data.take(pc.sort_indices(data, [("call_ts", "ascending")]))  # MariaDB drops a derived ORDER BY
     features = _as_float(data.select(columns))
     call_ts = np.asarray(data["call_ts"].to_numpy(zero_copy_only=False), dtype=np.int64)
     models: dict[str, learn.MetricModel] = {}
@@ -286,7 +289,10 @@ def train(
         "rows": data.num_rows,
         "seed": seed,
     }
-    version = learn.save_models(directory, models, meta)
+    directory.mkdir(parents=True, exist_ok=True)
+    saving = directory / f".saving-{os.getpid()}"
+    version = learn.save_models(saving, models, meta)
+    saving.rename(directory / version)
     _store_eval(wh, version, models, sizes, cuts, trained_at)
     (directory / "current").write_text(version + "\n")
     evaluation = [row for model in models.values() for row in model.evaluation]
