@@ -127,7 +127,7 @@ MIN_HOLDOUT_CLASS = 10
 #: barriers stall whenever another process holds a core); 1 is the robust default
 N_THREADS = 1
 #: column names that would carry personal data: refused as features
-PERSONAL_NAME_PARTS = ("caller_number", "phone", "transcript")
+PERSONAL_NAME_PARTS = ("caller_number", "phone_number", "transcript")
 
 MANIFEST = "manifest.json"
 MODEL_FILE = "models.joblib"
@@ -262,12 +262,17 @@ class FeatureColumn:
     kind: FeatureKind
     arrow_type: str
     categories: tuple[str, ...] = ()  # categorical only: code i = categories[i], len(categories) = "other"
+    #: null in every fit row: encoded as the constant 0 (no model can learn from it, and the GBM's binning
+    #: fails on a column without a value)
+    empty: bool = False
 
     def record(self) -> dict[str, Any]:
         """The manifest's description (no category values: they stay in the model file)."""
         rec: dict[str, Any] = {"name": self.name, "kind": self.kind, "arrow_type": self.arrow_type}
         if self.kind == "categorical":
             rec["n_categories"] = len(self.categories)
+        if self.empty:
+            rec["empty"] = True
         return rec
 
 
@@ -301,7 +306,8 @@ class FeatureSpec:
                 kept = [(c["counts"], c["values"]) for c in counts if c["counts"] >= MIN_CATEGORY_COUNT]
                 kept.sort(key=lambda cv: (-cv[0], cv[1]))
                 categories = tuple(v for _, v in kept[:MAX_CATEGORIES])
-            cols.append(FeatureColumn(name, kind, str(column.type), categories))
+            empty = column.null_count == len(column)
+            cols.append(FeatureColumn(name, kind, str(column.type), categories, empty))
         if not cols:
             raise ForecastInputError("the feature table has no columns")
         return cls(tuple(cols))
@@ -341,6 +347,9 @@ class FeatureSpec:
         out = np.empty((table.num_rows, len(self.columns)), dtype=np.float64)
         for j, c in enumerate(self.columns):
             column = table.column(c.name)
+            if c.empty:
+                out[:, j] = 0.0
+                continue
             if c.kind == "numeric" or pa.types.is_null(column.type):
                 if pa.types.is_null(column.type):
                     out[:, j] = np.nan
