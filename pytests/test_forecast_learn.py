@@ -158,10 +158,13 @@ def test_eval_rows_and_predictions(linear) -> None:
     assert learn.expected_calibration_error(data.label[holdout], p) == pytest.approx(winner.ece, rel=1e-9)
 
 
-def test_without_truth_no_oracle() -> None:
+def test_without_truth_no_oracle_and_unused_labels_may_be_nan() -> None:
     data = make_synthetic(8_000, seed=5, shape="linear")
-    model = learn.train_metric("complaint_prob", data.features, data.label, _roles(data), call_ts=data.call_ts)
+    role = _roles(data)
+    label = np.where(role >= 0, data.label, np.nan)  # open windows have no label yet
+    model = learn.train_metric("complaint_prob", data.features, label, role, call_ts=data.call_ts)
     assert all(r.oracle_auc is None and r.auc_ratio is None for r in model.evaluation)
+    assert model.evaluation[0].n_positive == data.label[role == 2].sum()
 
 
 def test_same_inputs_and_seed_give_identical_predictions(linear) -> None:

@@ -579,10 +579,10 @@ def _train_metric(
     used = role >= 0
     if not np.isin(label[used], (0, 1)).all():
         raise ForecastInputError(f"{metric_code}: the label of a fit/calibration/holdout row must be 0 or 1")
-    y_all = label.astype(np.int8)
-    order = np.argsort(np.asarray(call_ts), kind="stable") if call_ts is not None else np.arange(n)
+    y_all = np.where(used, label, 0).astype(np.int8)  # an unused row's label may be null / NaN
     if call_ts is not None and np.shape(call_ts) != (n,):
         raise ForecastInputError(f"{metric_code}: call_ts has shape {np.shape(call_ts)}, expected ({n},)")
+    order = np.argsort(np.asarray(call_ts), kind="stable") if call_ts is not None else np.arange(n)
     idx = {r: order[role[order] == r] for r in (ROLE_FIT, ROLE_CALIBRATE, ROLE_HOLDOUT)}
     counts = {r: (int(i.size), int(y_all[i].sum())) for r, i in idx.items()}
     _check_counts(metric_code, counts)
