@@ -771,7 +771,12 @@ def save_models(path: Path, models: dict[str, MetricModel], meta: dict[str, Any]
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.replace(path, old)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if old is not None:
+                os.replace(old, path)  # put the previous models back
+            raise
         if old is not None:
             shutil.rmtree(old)
     except BaseException:
@@ -808,6 +813,8 @@ def load_models(
             f"environment has {sklearn.__version__}: retrain the forecast models"
         )
     model_file = path / manifest["model_file"]
+    if not model_file.is_file():
+        raise ModelLoadError(f"{path}: {model_file.name} of {version} is missing")
     if hashlib.sha256(model_file.read_bytes()).hexdigest() != manifest["model_sha256"]:
         raise ModelLoadError(f"{path}: {model_file.name} does not match the manifest of {version}: refused")
     models: dict[str, MetricModel] = joblib.load(model_file)
