@@ -322,3 +322,24 @@ def test_degenerate_inputs_raise_a_clear_value_error() -> None:
         learn.train_metric("conversion_prob_forecast", data.features, data.label, few)
     with pytest.raises(ValueError, match="complaint_prob: 8000 feature rows but label"):
         learn.train_metric("complaint_prob", data.features, data.label[:-1], role)
+
+
+class _ScoreIsColumn0:
+    """A fitted model stub whose decision score is the first column."""
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return x[:, 0]
+
+
+def test_calibration_method_is_chosen_forward_in_time() -> None:
+    rng = np.random.default_rng(4)
+    s = rng.uniform(-3, 3, (40_000, 1))
+    # a step between two rates: no sigmoid of the score is 0.3 below 0 and 0.7 above, isotonic is
+    step = (rng.random(s.shape[0]) < np.where(s[:, 0] < 0, 0.3, 0.7)).astype(np.int8)
+    model, losses = learn._calibrate(_ScoreIsColumn0(), s, step)
+    assert model.method == "isotonic" and losses["isotonic"] < losses["sigmoid"]
+    assert model.predict_proba(np.array([[-1.0], [1.0]]))[:, 1] == pytest.approx([0.3, 0.7], abs=0.02)
+    # a logistic relation: the two-parameter sigmoid fits it, isotonic only adds noise
+    logistic = (rng.random(s.shape[0]) < 1 / (1 + np.exp(-0.8 * s[:, 0] + 0.5))).astype(np.int8)
+    model, losses = learn._calibrate(_ScoreIsColumn0(), s, logistic)
+    assert model.method == "sigmoid" and losses["sigmoid"] < losses["isotonic"]
