@@ -127,7 +127,7 @@ MIN_HOLDOUT_CLASS = 10
 #: barriers stall whenever another process holds a core); 1 is the robust default
 N_THREADS = 1
 #: column names that would carry personal data: refused as features
-PERSONAL_NAME_PARTS = ("caller_number", "phone", "transcript")
+PERSONAL_NAME_PARTS = ("caller_number", "phone_number", "transcript")
 
 MANIFEST = "manifest.json"
 MODEL_FILE = "models.joblib"
@@ -262,12 +262,17 @@ class FeatureColumn:
     kind: FeatureKind
     arrow_type: str
     categories: tuple[str, ...] = ()  # categorical only: code i = categories[i], len(categories) = "other"
+    #: null in every fit row: encoded as the constant 0 (no model can learn from it, and the GBM's binning
+    #: fails on a column without a value)
+    empty: bool = False
 
     def record(self) -> dict[str, Any]:
         """The manifest's description (no category values: they stay in the model file)."""
         rec: dict[str, Any] = {"name": self.name, "kind": self.kind, "arrow_type": self.arrow_type}
         if self.kind == "categorical":
             rec["n_categories"] = len(self.categories)
+        if self.empty:
+            rec["empty"] = True
         return rec
 
 
@@ -301,7 +306,8 @@ class FeatureSpec:
                 kept = [(c["counts"], c["values"]) for c in counts if c["counts"] >= MIN_CATEGORY_COUNT]
                 kept.sort(key=lambda cv: (-cv[0], cv[1]))
                 categories = tuple(v for _, v in kept[:MAX_CATEGORIES])
-            cols.append(FeatureColumn(name, kind, str(column.type), categories))
+            empty = column.null_count == len(column)
+            cols.append(FeatureColumn(name, kind, str(column.type), categories, empty))
         if not cols:
             raise ForecastInputError("the feature table has no columns")
         return cls(tuple(cols))
@@ -341,6 +347,9 @@ class FeatureSpec:
         out = np.empty((table.num_rows, len(self.columns)), dtype=np.float64)
         for j, c in enumerate(self.columns):
             column = table.column(c.name)
+            if c.empty:
+                out[:, j] = 0.0
+                continue
             if c.kind == "numeric" or pa.types.is_null(column.type):
                 if pa.types.is_null(column.type):
                     out[:, j] = np.nan
@@ -570,10 +579,10 @@ def _train_metric(
     used = role >= 0
     if not np.isin(label[used], (0, 1)).all():
         raise ForecastInputError(f"{metric_code}: the label of a fit/calibration/holdout row must be 0 or 1")
-    y_all = label.astype(np.int8)
-    order = np.argsort(np.asarray(call_ts), kind="stable") if call_ts is not None else np.arange(n)
+    y_all = np.where(used, label, 0).astype(np.int8)  # an unused row's label may be null / NaN
     if call_ts is not None and np.shape(call_ts) != (n,):
         raise ForecastInputError(f"{metric_code}: call_ts has shape {np.shape(call_ts)}, expected ({n},)")
+    order = np.argsort(np.asarray(call_ts), kind="stable") if call_ts is not None else np.arange(n)
     idx = {r: order[role[order] == r] for r in (ROLE_FIT, ROLE_CALIBRATE, ROLE_HOLDOUT)}
     counts = {r: (int(i.size), int(y_all[i].sum())) for r, i in idx.items()}
     _check_counts(metric_code, counts)
@@ -762,7 +771,12 @@ def save_models(path: Path, models: dict[str, MetricModel], meta: dict[str, Any]
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.replace(path, old)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if old is not None:
+                os.replace(old, path)  # put the previous models back
+            raise
         if old is not None:
             shutil.rmtree(old)
     except BaseException:
@@ -799,6 +813,8 @@ def load_models(
             f"environment has {sklearn.__version__}: retrain the forecast models"
         )
     model_file = path / manifest["model_file"]
+    if not model_file.is_file():
+        raise ModelLoadError(f"{path}: {model_file.name} of {version} is missing")
     if hashlib.sha256(model_file.read_bytes()).hexdigest() != manifest["model_sha256"]:
         raise ModelLoadError(f"{path}: {model_file.name} does not match the manifest of {version}: refused")
     models: dict[str, MetricModel] = joblib.load(model_file)
