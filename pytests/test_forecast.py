@@ -2,16 +2,17 @@
 metrics in lm_value beside the 15 rule metrics, their quality against the generator's truth, and the
 incremental guarantees.
 
-On each target a generated demo (DuckDB: 200,000 calls, the size the issue states the oracle ratio at;
-MariaDB: 60,000, enough for every check but the 0.95 oracle ratio, which needs the larger sample) goes
-through the schedule: dbt build -> train -> score -> dbt build. Then:
+On each target a generated demo of 60,000 calls over 120 days goes through the schedule: dbt build ->
+train -> score -> dbt build. Then:
 
 * every valid call has all 18 metrics; second_call_prob and complaint_prob are set for every valid call,
   conversion_prob_forecast exactly for the target calls that did not book (1 for booked calls, NULL
   otherwise); the dictionary tests pass (probabilities in [0, 1]);
 * the evaluation (lm_model_eval): one winner per metric; the winner beats the base rate (Brier) and ranks
-  (AUC); it is calibrated (ECE < 0.03); on DuckDB at 200k its AUC is at least 0.95 of the AUC of the
-  generating probabilities (lm_demo_truth) per metric;
+  (AUC); it is calibrated (ECE < 0.03);
+* at 200,000 calls (the size the issue states it at; only the features are built, then lm train) the
+  winner's holdout AUC is at least 0.95 of the AUC of the generating probabilities (lm_demo_truth) per
+  metric - on DuckDB and on MariaDB;
 * a deployment holding only the calls before a cut (every later call deleted), scored with the same model
   artifact, gives those calls exactly the same scores: nothing after a call reaches its features;
 * a scheduled day (next_batch: new calls, late gradings, regradings) scored incrementally gives the same
@@ -31,8 +32,12 @@ from conftest import LmProject
 from lm import demo
 from lm.forecast import step
 
-SIZES = {"duckdb": 200_000, "mariadb": 60_000}
-CALLS_PER_DAY = 1200.0
+CALLS = 60_000
+# at least ~105 days of history: the 30-day complaint label needs its open last window, a holdout, a gap of
+# one window and a window of training history (lm.forecast.step.train refuses less)
+CALLS_PER_DAY = 500.0
+ORACLE_CALLS = 200_000
+ORACLE_CALLS_PER_DAY = 1200.0
 SEED = 5
 ORACLE_RATIO = 0.95  # the issue's bar at 200k calls
 MAX_ECE = 0.03
@@ -60,7 +65,7 @@ def _score(project_: LmProject, directory: Path, version: str | None = None) -> 
 
 @pytest.fixture(scope="module")
 def trained(lm_project: LmProject, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trained]:
-    data = demo.generate(SIZES[lm_project.target], seed=SEED, calls_per_day=CALLS_PER_DAY)
+    data = demo.generate(CALLS, seed=SEED, calls_per_day=CALLS_PER_DAY)
     with lm_project.connect() as wh:
         demo.load(wh, lm_project.source_schema, data)
     lm_project.dbt("build", "--full-refresh")
@@ -73,7 +78,7 @@ def trained(lm_project: LmProject, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def _forecast_values(project_: LmProject) -> dict[tuple[int, str], tuple[Any, ...]]:
     rows = project_.query(
-        "select history_id, metric_code, value_numeric, calc_method, lm_version from {lm}.lm_value "
+        "select history_id, metric_code, value_numeric, calc_method, lm_version from {src}.lm_value "
         f"where metric_code in ({', '.join(repr(code) for code in FORECAST)})"
     )
     return {(int(row[0]), str(row[1])): tuple(row[2:]) for row in rows}
@@ -83,13 +88,13 @@ def test_every_valid_call_has_all_18_metrics(trained: Trained) -> None:
     project_ = trained.project
     valid = project_.query("select count(*) from {lm}.int_calls_validated where quarantine_reason is null")[0][0]
     per_call = project_.query(
-        "select metric_count, count(*) from (select history_id, count(*) as metric_count from {lm}.lm_value "
+        "select metric_count, count(*) from (select history_id, count(*) as metric_count from {src}.lm_value "
         "group by history_id) as counted group by metric_count"
     )
     assert [(int(n), int(calls)) for n, calls in per_call] == [(18, valid)]
     filled = project_.query(
         "select metric_code, count(value_numeric), count(*), min(value_numeric), max(value_numeric), "
-        "min(lm_version), max(lm_version) from {lm}.lm_value where metric_group = 'forecast' group by metric_code"
+        "min(lm_version), max(lm_version) from {src}.lm_value where metric_group = 'forecast' group by metric_code"
     )
     by_code = {row[0]: row[1:] for row in filled}
     for code in ("second_call_prob", "complaint_prob"):
@@ -105,7 +110,7 @@ def test_every_valid_call_has_all_18_metrics(trained: Trained) -> None:
     ]
     assert by_code["conversion_prob_forecast"][0] == population + booked
     ones = project_.query(
-        "select count(*) from {lm}.lm_value where metric_code = 'conversion_prob_forecast' and calc_method = 'rule' "
+        "select count(*) from {src}.lm_value where metric_code = 'conversion_prob_forecast' and calc_method = 'rule' "
         "and value_numeric = 1"
     )[0][0]
     assert ones == booked
@@ -131,9 +136,28 @@ def test_the_models_beat_the_base_rate_and_are_calibrated(trained: Trained) -> N
         assert auc > 0.6, (code, auc)
         assert brier < base_brier * 0.99, (code, brier, base_brier)
         assert ece < MAX_ECE, (code, ece)
-        if trained.project.target == "duckdb":
-            assert oracle is not None, code
-            assert ratio >= ORACLE_RATIO, (code, auc, oracle, ratio)
+        assert oracle is not None and ratio == pytest.approx(auc / oracle), code
+
+
+def test_the_models_come_within_5_percent_of_the_oracle_at_200k(trained: Trained, tmp_path: Path) -> None:
+    """AUC of the model / AUC of the generating probabilities >= 0.95 per metric, at 200,000 calls."""
+    project_ = LmProject(trained.project.target, trained.project.tag + "_or", tmp_path)
+    project_.reset()
+    try:
+        data = demo.generate(ORACLE_CALLS, seed=SEED + 1, calls_per_day=ORACLE_CALLS_PER_DAY)
+        with project_.connect() as wh:
+            demo.load(wh, project_.source_schema, data)
+        project_.dbt("seed")
+        project_.dbt("run", "--select", "+int_forecast_features", "+int_forecast_labels")
+        result = _train(project_, tmp_path / "models")
+        winners = {row.metric_code: row for row in result.evaluation if row.is_winner}
+        assert sorted(winners) == sorted(FORECAST)
+        for code, row in winners.items():
+            assert row.oracle_auc is not None, code
+            assert row.auc_ratio >= ORACLE_RATIO, (code, row.auc, row.oracle_auc, row.auc_ratio)
+            assert row.ece < MAX_ECE, (code, row.ece)
+    finally:
+        project_.drop()
 
 
 def test_scores_ignore_every_later_call(trained: Trained, tmp_path: Path) -> None:
@@ -187,6 +211,6 @@ def test_incremental_day_equals_full_rebuild_with_forecasts(trained: Trained) ->
 def _registry_snapshot(project_: LmProject) -> dict[tuple[int, str], tuple[Any, ...]]:
     rows = project_.query(
         "select history_id, metric_code, call_score_id, value_numeric, value_label, value_json, lm_version, "
-        "calc_method from {lm}.lm_value"
+        "calc_method from {src}.lm_value"
     )
     return {(int(row[0]), str(row[1])): tuple(row[2:]) for row in rows}

@@ -308,7 +308,7 @@ class DuckDbWarehouse(Warehouse):
         return self._con.execute(sql, params or []).fetchall()
 
     def query_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        return self._con.execute(sql, params or []).to_arrow_table()
+        return self._con.sql(sql, params=list(params) if params else None).to_arrow_table()
 
     def replace_rows(self, schema: str, table: str, data: pa.Table, key: str) -> int:
         if data.num_rows == 0:

@@ -278,7 +278,9 @@ def train(
         trained &= role <= 1
         sizes[spec.code] = (int((role == 0).sum()), int((role == 1).sum()), float(label[trained].mean()))
         say(f"training {spec.code}")
-        models[spec.code] = learn.train_metric(spec.code, features, label, role, truth=truth, seed=seed, progress=say)
+        models[spec.code] = learn.train_metric(
+            spec.code, features, label, role, truth=truth, seed=seed, progress=say, call_ts=call_ts
+        )
     trained_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     meta = {
         "target": wh.target.name,
