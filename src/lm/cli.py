@@ -27,7 +27,8 @@ from lm.errors import BadParameterError, ExitCode, LmError, StoppedBySignalError
 
 #: demo traffic of `lm demo` (see there)
 DEMO_CALLS_PER_DAY = 700.0
-console = Console()
+# wide enough for the evaluation table when the output goes to a log (cron) instead of a terminal
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
@@ -521,7 +522,7 @@ def train_models(target: str | None, holdout_share: float, seed: int) -> None:
                 progress=lambda text: status.update(text),
             )
         elapsed = time.monotonic() - started
-    console.print(_eval_table(result.evaluation, f"model {result.version}: holdout evaluation"), width=140)
+    console.print(_eval_table(result.evaluation, f"model {result.version}: holdout evaluation"))
     console.print(
         f"[green]trained[/] {result.version} on {result.n_rows:,} labelled calls in {elapsed:.1f} s; "
         f"saved in {result.path}; evaluation appended to lm_model_eval"

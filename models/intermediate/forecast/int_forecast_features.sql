@@ -1,9 +1,9 @@
 -- The inputs of the forecast step (lm train / lm score), one row per valid call: what was known when the call
 -- ended - the call itself, its latest grading, its rule metrics (all at call time; the as-of-now follow-up
 -- flag is left out, its at-call trigger is in) and the same caller's earlier valid calls within var
--- lm_caller_window_days (counts, recency, earlier outcomes and waits). Nothing after the call is read, and
--- the caller window is the one int_scoring_scope recomputes around a changed call, so the rows of exactly
--- the calls whose inputs changed are rebuilt. Operator and channel enter as categories: the model learns
+-- lm_caller_window_days (counts, recency, earlier outcomes and waits; the last 5 such calls at most).
+-- Nothing after the call is read, and the caller window is the one int_scoring_scope recomputes around a
+-- changed call, so the rows of exactly the calls whose inputs changed are rebuilt. Operator and channel enter as categories: the model learns
 -- their history from the training period (a rolling operator statistic would move every later call of an
 -- operator whenever one call is regraded). caller_key stays in the warehouse: it is read only by the
 -- label and split queries, never exported (lm.forecast selects explicit feature columns).
@@ -22,13 +22,17 @@
 ) }}
 -- depends_on: {{ ref('int_scoring_scope') }}
 {%- set window_days = lm_var('lm_caller_window_days') %}
+{%- set max_earlier = 5 %}
+{%- set earlier_attributes = [
+    'call_started_at', 'call_status', 'direction', 'outcome', 'call_category', 'is_target', 'await_sec',
+] %}
 {%- set feature_columns = [
     'call_hour', 'call_weekday', 'operator_code', 'channel', 'direction', 'call_status', 'is_answered',
     'is_inbound', 'has_caller_key', 'await_sec', 'talk_sec', 'is_graded', 'is_target', 'outcome',
     'refusal_reason', 'call_category', 'call_type', 'context_type', 'requested_service_code', 'has_doctor',
     'scored_by', 'previous_call_gap_hours', 'earlier_calls_n', 'earlier_answered_n', 'earlier_lost_inbound_n',
     'earlier_outbound_n', 'earlier_booked_n', 'earlier_target_not_booked_n', 'earlier_callback_n',
-    'earlier_complaint_n', 'earlier_max_await_sec', 'response_speed_score', 'talk_time_efficiency',
+    'earlier_complaint_n', 'earlier_long_wait_n', 'response_speed_score', 'talk_time_efficiency',
     'queue_impact_index', 'conversion_score', 'lost_opportunity_score', 'checklist_coverage_ratio',
     'normalized_call_score', 'script_risk_index', 'churn_points', 'churn_risk_level', 'complaint_risk_flag',
     'is_followup_trigger',
@@ -145,6 +149,20 @@ risk as (
     from {{ ref('int_metrics_risk') }}
 ),
 
+scope as (
+    select
+        history_id,
+        caller_key
+    from {{ ref('int_scoring_scope') }}
+    where not is_gone_from_source
+),
+
+scoped_callers as (
+    select distinct caller_key
+    from scope
+    where caller_key is not null
+),
+
 valid_calls as (
     select
         history_id,
@@ -153,7 +171,7 @@ valid_calls as (
         call_status,
         direction
     from {{ ref('int_calls_validated') }}
-    where quarantine_reason is null and caller_key is not null
+    where quarantine_reason is null
 ),
 
 source_calls as (
@@ -172,51 +190,74 @@ gradings as (
     from {{ ref('int_call_scores_latest') }}
 ),
 
--- the same caller's valid calls before each call (ties on the start time broken by history_id), within
--- the caller window
+-- every valid call of the scoped callers (one scan of the calls, looked up in the small caller set: a join
+-- of the calls with themselves on the computed caller key has no index on MariaDB and is quadratic)
+caller_calls as (
+    select
+        valid_calls.history_id,
+        valid_calls.caller_key,
+        valid_calls.call_started_at,
+        valid_calls.call_status,
+        valid_calls.direction,
+        case when valid_calls.call_status = 'answered' then gradings.outcome end as outcome,
+        case when valid_calls.call_status = 'answered' then gradings.call_category end as call_category,
+        case when valid_calls.call_status = 'answered' then gradings.is_target end as is_target,
+        case when source_calls.await_sec >= 0 then source_calls.await_sec end as await_sec
+    from scoped_callers
+    inner join valid_calls
+        on scoped_callers.caller_key = valid_calls.caller_key
+    left join gradings
+        on valid_calls.history_id = gradings.history_id
+    left join source_calls
+        on valid_calls.history_id = source_calls.history_id
+),
+
+-- the caller's previous calls, up to {{ max_earlier }}, in order (ties on the start time by history_id)
+sequenced as (
+    select
+        history_id,
+        {% for k in range(1, max_earlier + 1) -%}
+            {% for column in earlier_attributes -%}
+                lag({{ column }}, {{ k }}) over (partition by caller_key order by call_started_at, history_id)
+                    as earlier_{{ k }}_{{ column }},
+            {% endfor -%}
+        {% endfor -%}
+        call_started_at
+    from caller_calls
+),
+
+-- of those, the ones within the caller window before the call
 earlier_calls as (
     select
-        calls.history_id,
-        earlier.history_id as earlier_history_id,
-        earlier.call_status,
-        earlier.direction,
-        case when earlier.call_status = 'answered' then gradings.outcome end as outcome,
-        case when earlier.call_status = 'answered' then gradings.call_category end as call_category,
-        case when earlier.call_status = 'answered' then gradings.is_target end as is_target,
-        case when source_calls.await_sec >= 0 then source_calls.await_sec end as await_sec
-    from calls
-    inner join valid_calls as earlier
-        on
-            calls.caller_key = earlier.caller_key
-            and {{ lm_add_interval('calls.call_started_at', -window_days, 'day') }} <= earlier.call_started_at
-            and (
-                calls.call_started_at > earlier.call_started_at
-                or (calls.call_started_at = earlier.call_started_at and calls.history_id > earlier.history_id)
-            )
-    left join gradings
-        on earlier.history_id = gradings.history_id
-    left join source_calls
-        on earlier.history_id = source_calls.history_id
+        {% for k in range(1, max_earlier + 1) -%}
+            coalesce(
+                earlier_{{ k }}_call_started_at >= {{ lm_add_interval('call_started_at', -window_days, 'day') }},
+                false
+            ) as is_earlier_{{ k }},
+            {% for column in earlier_attributes[1:] -%}
+                earlier_{{ k }}_{{ column }},
+            {% endfor -%}
+        {% endfor -%}
+        history_id
+    from sequenced
 ),
 
 caller_history as (
     select
         history_id,
-        count(*) as earlier_calls_n,
-        sum(case when call_status = 'answered' then 1 else 0 end) as earlier_answered_n,
-        sum(
-            case when direction = 'in' and call_status in ('missed', 'abandoned') then 1 else 0 end
-        ) as earlier_lost_inbound_n,
-        sum(case when direction = 'out' then 1 else 0 end) as earlier_outbound_n,
-        sum(case when outcome = 'record' then 1 else 0 end) as earlier_booked_n,
-        sum(
-            case when is_target and outcome is not null and outcome <> 'record' then 1 else 0 end
-        ) as earlier_target_not_booked_n,
-        sum(case when outcome = 'callback' then 1 else 0 end) as earlier_callback_n,
-        sum(case when call_category = 'complaint' then 1 else 0 end) as earlier_complaint_n,
-        max(await_sec) as earlier_max_await_sec
+        {{ lm_count_earlier("true", max_earlier) }} as earlier_calls_n,
+        {{ lm_count_earlier("earlier_K_call_status = 'answered'", max_earlier) }} as earlier_answered_n,
+        {{ lm_count_earlier(
+            "earlier_K_direction = 'in' and earlier_K_call_status in ('missed', 'abandoned')", max_earlier
+        ) }} as earlier_lost_inbound_n,
+        {{ lm_count_earlier("earlier_K_direction = 'out'", max_earlier) }} as earlier_outbound_n,
+        {{ lm_count_earlier("earlier_K_outcome = 'record'", max_earlier) }} as earlier_booked_n,
+        {{ lm_count_earlier("earlier_K_is_target and earlier_K_outcome <> 'record'", max_earlier) }}
+            as earlier_target_not_booked_n,
+        {{ lm_count_earlier("earlier_K_outcome = 'callback'", max_earlier) }} as earlier_callback_n,
+        {{ lm_count_earlier("earlier_K_call_category = 'complaint'", max_earlier) }} as earlier_complaint_n,
+        {{ lm_count_earlier("earlier_K_await_sec >= 60", max_earlier) }} as earlier_long_wait_n
     from earlier_calls
-    group by history_id
 ),
 
 assembled as (
@@ -254,7 +295,7 @@ assembled as (
         coalesce(caller_history.earlier_target_not_booked_n, 0) as earlier_target_not_booked_n,
         coalesce(caller_history.earlier_callback_n, 0) as earlier_callback_n,
         coalesce(caller_history.earlier_complaint_n, 0) as earlier_complaint_n,
-        caller_history.earlier_max_await_sec,
+        coalesce(caller_history.earlier_long_wait_n, 0) as earlier_long_wait_n,
         operational.response_speed_score,
         operational.talk_time_efficiency,
         operational.queue_impact_index,
