@@ -1,15 +1,17 @@
--- The inputs of the forecast step (lm train / lm score), one row per valid call: what was known when the call
--- ended - the call itself, its latest grading, its rule metrics (all at call time; the as-of-now follow-up
--- flag is left out, its at-call trigger is in) and the same caller's earlier valid calls within var
--- lm_caller_window_days (counts, recency, earlier outcomes and waits; the last 5 such calls at most).
+-- The inputs of the forecast step (lm train / lm score), one row per valid call: what was known when the
+-- call ended - the call itself, its latest grading, its rule metrics (all at call time; the as-of-now
+-- follow-up flag is left out, its at-call trigger is in) and the same caller's earlier valid calls within
+-- var lm_caller_window_days (counts, recency, earlier outcomes and waits; the last 5 such calls at most).
 -- Nothing after the call is read, and the caller window is the one int_scoring_scope recomputes around a
 -- changed call, so the rows of exactly the calls whose inputs changed are rebuilt. Operator and channel
--- enter as categories: the model learns their history from the training period (a rolling operator statistic would move every later call of an
--- operator whenever one call is regraded). caller_key stays in the warehouse: it is read only by the
--- label and split queries, never exported (lm.forecast selects explicit feature columns).
+-- enter as categories: the model learns their history from the training period (a rolling operator
+-- statistic would move every later call of an operator whenever one call is regraded). caller_key stays
+-- in the warehouse: it is read only by the label and split queries, never exported (lm.forecast selects
+-- explicit feature columns).
 -- Incremental like fct_calls: the pre-hook deletes the rows of the scope's calls (also those gone or
 -- quarantined since), the run appends their recomputed rows. features_hash (md5 of every feature) tells
--- lm score which calls' inputs changed since their score: a row rebuilt with the same inputs keeps its hash.
+-- lm score which calls' inputs changed since their score: a row rebuilt with the same inputs keeps its
+-- hash.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
