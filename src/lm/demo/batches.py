@@ -17,11 +17,12 @@ import pyarrow.compute as pc
 
 from lm.demo import behaviour as b
 from lm.demo.behaviour import GeneratorConfig
-from lm.demo.calls import Calls, simulate
+from lm.demo.calls import Calls, Scheduled, batch_calls
 from lm.demo.dirt import dirty_calls, dirty_scores
 from lm.demo.gradings import gradings, regrade_existing
 from lm.demo.sampling import from_ts, lognormal, rng_for, to_ts
 from lm.demo.tables import CALL_HISTORY_SCHEMA, CALL_SCORES_SCHEMA, history_table, ts_numpy, upsert_table
+from lm.demo.truth import TRUTH_SCHEMA, truth
 from lm.demo.vocabulary import Vocabulary, vocabulary
 
 
@@ -38,8 +39,6 @@ class Memory:
     operator_team: np.ndarray
     ts: np.ndarray  # call start, epoch seconds, every call ever generated (deleted ones too)
     caller: np.ndarray  # caller index (the 7 digits)
-    answered: np.ndarray
-    inbound: np.ndarray
     state: np.ndarray  # how the call left the caller: behaviour.STATE_*
     category: np.ndarray
     service: np.ndarray  # catalogue position + 1, 0 = none
@@ -51,6 +50,7 @@ class Memory:
     deleted_ids: np.ndarray  # history ids whose call_history row was deleted (their gradings are orphans)
     pending_scores: pa.Table  # gradings made after as_of (id 0 until released)
     pending_calls: pa.Table  # newer versions of call rows (late transcripts), released by updated_at
+    scheduled: Scheduled = field(default_factory=Scheduled.empty)  # next calls after the last call so far
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,16 @@ class DemoData:
     call_scores: pa.Table
     as_of: dt.datetime
     memory: Memory = field(repr=False)
+    #: per call of the batch (history_id; deleted and dirty calls too): the generating probability of each
+    #: forecast label (lm.demo.truth); empty for a batch without new calls
+    truth: pa.Table = field(default_factory=TRUTH_SCHEMA.empty_table, repr=False)
 
     def __post_init__(self) -> None:
         # one chunk per column: the same bytes for the same seed however the rows were assembled, and no
         # empty leading chunk (pyarrow 26's CSV writer emits garbage for a table whose first batch is empty)
         object.__setattr__(self, "call_history", self.call_history.combine_chunks())
         object.__setattr__(self, "call_scores", self.call_scores.combine_chunks())
+        object.__setattr__(self, "truth", self.truth.combine_chunks())
 
     @property
     def seed(self) -> int:
@@ -137,8 +141,6 @@ def generate(
         operator_team=team,
         ts=np.empty(0, np.int64),
         caller=np.empty(0, np.int64),
-        answered=np.empty(0, bool),
-        inbound=np.empty(0, bool),
         state=np.empty(0, np.int8),
         category=np.empty(0, np.int8),
         service=np.empty(0, np.int16),
@@ -208,7 +210,8 @@ def combine(base: DemoData, batch: DemoData) -> DemoData:
     """The cumulative tables after applying ``batch`` to ``base`` (rows replaced by key, new ones added)."""
     history = upsert_table(base.call_history, batch.call_history, "history_id")
     scores = upsert_table(base.call_scores, batch.call_scores, "id")
-    return DemoData(call_history=history, call_scores=scores, as_of=batch.as_of, memory=batch.memory)
+    truth_rows = upsert_table(base.truth, batch.truth, "history_id")
+    return DemoData(call_history=history, call_scores=scores, as_of=batch.as_of, memory=batch.memory, truth=truth_rows)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -236,13 +239,14 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
     rng = rng_for(seed, batch_no, "calls")
     # a few calls (about 0.1% of calls at the default dirty share) are deleted later: their gradings stay
     n_deleted = round(n * cfg.dirty_share * 0.06)
-    calls = simulate(rng, memory, n + n_deleted)
     total = n + n_deleted
+    calls, scheduled, env = batch_calls(rng, memory, total)
     skill = np.where(calls.operator >= 0, memory.operator_skill[calls.operator.clip(0)], 0.5)
-    ends = _end_calls(rng, memory, calls, skill)
+    ends = _end_calls(rng, memory, calls)
     deleted = np.zeros(total, bool)
     if n_deleted:
         deleted[rng.choice(total, n_deleted, replace=False)] = True
+    truth_rows = truth(env, calls, n_deleted / total, rng_for(seed, batch_no, "truth"))
     history, new_pending_calls = _history_rows(seed, batch_no, memory, calls, ends, ~deleted)
     released_calls, pending_calls = _release_calls(memory.pending_calls, ends.as_of_ts)
     history = pa.concat_tables([released_calls, history])
@@ -254,15 +258,12 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
     scores, pending_scores, next_score_id = _release_scores(
         rng_for(seed, batch_no, "dirty_scores"), memory, candidates, ends.as_of_ts, deleted_ids
     )
-    answered = calls.status == v.statuses.index("answered")
     new_memory = replace(
         memory,
         batch_no=batch_no,
         seed=seed if batch_no == 0 else memory.seed,
         ts=np.concatenate([memory.ts, calls.ts]),
         caller=np.concatenate([memory.caller, calls.caller]),
-        answered=np.concatenate([memory.answered, answered]),
-        inbound=np.concatenate([memory.inbound, calls.inbound]),
         state=np.concatenate([memory.state, calls.state]),
         category=np.concatenate([memory.category, calls.category]),
         service=np.concatenate([memory.service, calls.service]),
@@ -274,28 +275,24 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
         deleted_ids=deleted_ids,
         pending_scores=pending_scores,
         pending_calls=pa.concat_tables([pending_calls, new_pending_calls]),
+        scheduled=scheduled,
     )
-    return DemoData(call_history=history, call_scores=scores, as_of=from_ts(ends.as_of_ts), memory=new_memory)
+    return DemoData(
+        call_history=history,
+        call_scores=scores,
+        as_of=from_ts(ends.as_of_ts),
+        memory=new_memory,
+        truth=truth_rows,
+    )
 
 
-def _end_calls(rng: np.random.Generator, memory: Memory, calls: Calls, skill: np.ndarray) -> _Ends:
-    """Talk by category and operator skill, duration = wait + talk + hold; transcripts minutes after the call."""
+def _end_calls(rng: np.random.Generator, memory: Memory, calls: Calls) -> _Ends:
+    """The snapshot a minute after the last call's row; transcripts minutes after the call (talk and
+    duration were realised with the call, its end decides the caller's next call)."""
     v = memory.vocabulary
     total = len(calls.ts)
     answered = calls.status == v.statuses.index("answered")
-    talk = lognormal(
-        rng,
-        b.by_code(v.categories, b.TALK_MEDIAN)[calls.category]
-        * (1.2 - 0.35 * skill)
-        * np.where(calls.inbound, 1.0, 0.85),
-        0.55,
-        total,
-    )
-    talk = np.where(answered, np.round(np.clip(talk, 8, 3600)), 0).astype(np.int64)
-    hold = np.where(answered, np.round(rng.exponential(6.0, total)), 0).astype(np.int64)
-    duration = calls.await_sec + talk + hold
-    duration = np.where(calls.status == v.statuses.index("busy"), rng.integers(0, 4, total), duration)
-    duration = np.where(calls.status == v.statuses.index("failed"), 0, duration)
+    talk, duration = calls.talk, calls.duration
     end_ts = calls.ts + duration
     row_ts = end_ts + rng.integers(0, 6, total)
     as_of_ts = max(int(row_ts.max()) + 60, memory.as_of_ts)  # the snapshot: a minute after the last call
