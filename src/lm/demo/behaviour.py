@@ -186,11 +186,8 @@ HOLIDAY_VOLUME = 0.35
 SECOND_CALL_WINDOW_DAYS = 7
 BOOKING_WINDOW_DAYS = 14
 COMPLAINT_WINDOW_DAYS = 30
-#: Monte Carlo paths per call for the truth of booking_14d / complaint_30d (second_call_7d: 1 path,
-#: its first step is exact); more paths, less noise, more time
-TRUTH_PATHS = 1
 TRUTH_MAX_STEPS = 24  # a path ends here at the latest (Russian roulette ends nearly all long before)
-TRUTH_ROULETTE = 0.25  # a path whose weight falls below goes on with probability weight / this, at this weight
+TRUTH_ROULETTE = 0.5  # a path whose weight falls below goes on with probability weight / this, at this weight
 
 # --------------------------------------------------------------------------------------------------------
 # Gradings

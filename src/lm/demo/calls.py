@@ -159,6 +159,9 @@ class Realised:
     script_v2: np.ndarray
     load: np.ndarray
     event: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: with condition "booking": the probability that the call is an observed complaint (given what was drawn
+    #: before its category; the category itself is drawn freely)
+    complaint_event: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def realise(
@@ -214,10 +217,12 @@ def realise(
     skill = np.where(operator >= 0, op_skill, 0.5)
     wait_answered = np.where(inbound, waits["answered_in"], waits["answered_out"])
     p_out = _outcome_law(env, sit, category, channel, service, target, skill, script_v2, wait_answered)
+    complaint_event = np.zeros(0)
     if condition == "booking":
         assert env.observation is not None
-        pi = env.observation.record[inbound.astype(np.int64)]  # (n, n_outcomes)
         p_ans = p_status[:, answered_code]
+        complaint_event = p_ans * (p_cat * env.observation.complaint[inbound.astype(np.int64)]).sum(axis=1)
+        pi = env.observation.record[inbound.astype(np.int64)]  # (n, n_outcomes)
         booked = (p_out * pi).sum(axis=1)
         event = p_ans * booked
         answer_share = p_ans * (1.0 - booked) / np.maximum(1.0 - event, 1e-300)
@@ -259,6 +264,7 @@ def realise(
         script_v2=script_v2,
         load=load,
         event=event,
+        complaint_event=complaint_event,
     )
 
 
@@ -580,7 +586,7 @@ def batch_calls(rng: np.random.Generator, memory: Memory, n: int) -> tuple[Calls
     cfg = memory.config
     base = len(memory.caller)
     after = memory.last_call_ts
-    span_days = n / max(cfg.calls_per_day, 1.0) * 1.15 + 3
+    span_days = n / max(cfg.calls_per_day, 1.0) * 1.02 + 1  # a short horizon is extended below
     lo, hi = after, after + int(span_days * DAY)
     store = _Store()
     waiting = memory.scheduled
@@ -621,7 +627,7 @@ def batch_calls(rng: np.random.Generator, memory: Memory, n: int) -> tuple[Calls
         )
         if store.size >= n:
             break
-        lo, hi = hi, hi + int((max(n - store.size, 1) / max(cfg.calls_per_day, 1.0) * 1.15 + 3) * DAY)
+        lo, hi = hi, hi + int((max(n - store.size, 1) / max(cfg.calls_per_day, 1.0) * 1.1 + 1) * DAY)
     return _cut(memory, store, base, waiting, n, env)
 
 

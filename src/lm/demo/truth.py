@@ -33,18 +33,28 @@ sees it once every grading of the window's calls is in.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pyarrow as pa
 
 from lm.demo import behaviour as b
-from lm.demo.calls import N_NORMALS, N_UNIFORMS, Calls, Env, Observation, Situation, draw_next, next_law_of, realise
+from lm.demo.calls import (
+    N_NORMALS,
+    N_UNIFORMS,
+    Calls,
+    Env,
+    Observation,
+    Realised,
+    Situation,
+    draw_next,
+    next_law_of,
+    realise,
+)
 from lm.demo.chain import Delays
 from lm.demo.sampling import DAY
 from lm.demo.vocabulary import Vocabulary
 
-_TRACE = False
 TRUTH_SCHEMA = pa.schema(
     [
         pa.field("history_id", pa.uint32(), nullable=False),
@@ -102,93 +112,183 @@ def truth(env: Env, calls: Calls, deleted_share: float, seed_rng: np.random.Gene
     first_day = int(calls.ts.min() // DAY) if n else 0
     last_day = int(end.max() // DAY) + b.COMPLAINT_WINDOW_DAYS + 3 if n else 0
     delays = Delays(first_day, last_day)
-    p = {}
-    for label, window, condition, paths in (
-        ("second_call_7d", b.SECOND_CALL_WINDOW_DAYS, "exists", 1),
-        ("booking_14d", b.BOOKING_WINDOW_DAYS, "booking", b.TRUTH_PATHS),
-        ("complaint_30d", b.COMPLAINT_WINDOW_DAYS, "complaint", b.TRUTH_PATHS),
-    ):
-        p[label] = _label(env, delays, calls, seed_rng, window, condition, paths, row_any)
+    p = {"second_call_7d": _second_call(env, delays, calls, seed_rng, row_any)}
+    p["booking_14d"], p["complaint_30d"] = _booking_and_complaint(env, delays, calls, seed_rng)
     return pa.Table.from_arrays(
         [pa.array(calls.history_id, pa.uint32())] + [pa.array(p[name], pa.float64()) for name in p],
         schema=TRUTH_SCHEMA,
     )
 
 
-def _label(
+@dataclass
+class _Paths:
+    """Paths in flight: row = the call whose label they estimate; the path's last call (law of its next call,
+    end, what the next call depends on); weight = P(reaching this call with no event yet) / path density."""
+
+    rows: np.ndarray
+    weight: np.ndarray
+    law: np.ndarray
+    end: np.ndarray
+    state: np.ndarray
+    category: np.ndarray
+    service: np.ndarray
+    channel: np.ndarray
+
+    def take(self, keep: np.ndarray) -> _Paths:
+        return _Paths(*(getattr(self, f.name)[keep] for f in fields(self)))
+
+    @staticmethod
+    def after(
+        rows: np.ndarray, weight: np.ndarray, inbound: np.ndarray, start: np.ndarray, env: Env, real: Realised
+    ) -> _Paths:
+        return _Paths(
+            rows=rows,
+            weight=weight,
+            law=next_law_of(env.v, inbound, real),
+            end=start + real.duration,
+            state=real.state,
+            category=real.category,
+            service=real.service,
+            channel=real.channel,
+        )
+
+
+def _reach(delays: Delays, law: np.ndarray, end: np.ndarray, deadline: np.ndarray) -> np.ndarray:
+    """(rows, 5): P(next call of each kind, starting by the deadline)."""
+    reach = np.zeros((len(end), 5))
+    for kind in range(1, 5):
+        some = np.flatnonzero(law[:, kind] > 0)
+        reach[some, kind] = law[some, kind] * delays.cdf(kind, end[some], deadline[some])
+    return reach
+
+
+def _next(
+    env: Env, delays: Delays, rng: np.random.Generator, paths: _Paths, reach: np.ndarray, deadline: np.ndarray,
+    condition: str | None,
+) -> tuple[np.ndarray, np.ndarray, Realised]:  # fmt: skip
+    """The paths' next calls, drawn conditioned on starting by the deadline (kind by `reach`), realised."""
+    m = len(paths.rows)
+    u = rng.random((m, 3))
+    kind, start = draw_next(delays, reach, paths.end, u[:, 0], u[:, 1], u[:, 2], deadline)
+    inbound = kind != b.NEXT_CALLBACK
+    sit = Situation(
+        ts=start,
+        inbound=inbound,
+        has_parent=np.ones(m, bool),
+        parent_state=paths.state,
+        parent_category=paths.category,
+        parent_service=paths.service,
+        parent_channel=paths.channel,
+    )
+    real = realise(env, sit, rng.random((m, N_UNIFORMS)), rng.standard_normal((m, N_NORMALS)), condition, full=False)
+    return inbound, start, real
+
+
+def _roulette(rng: np.random.Generator, paths: _Paths, q: np.ndarray, total: np.ndarray) -> tuple[_Paths, np.ndarray]:
+    """Russian roulette: a path whose weight times q (its chance of a next call in the window) fell below
+    TRUTH_ROULETTE x (1 - its sum so far) goes on with probability (weight x q) / that, at that weight:
+    unbiased, and a path's sum stays <= 1 (sum + weight <= 1 at every step). Returns the survivors (q > 0)."""
+    reach_weight = paths.weight * q
+    floor = b.TRUTH_ROULETTE * (1.0 - total[paths.rows])
+    low = reach_weight < floor
+    live = (q > 0) & (~low | (rng.random(len(q)) * floor < reach_weight))
+    paths.weight = np.where(low, floor / np.maximum(q, 1e-300), paths.weight)
+    keep = np.flatnonzero(live)
+    return paths.take(keep), keep
+
+
+def _start(calls: Calls) -> _Paths:
+    n = len(calls.ts)
+    return _Paths(
+        rows=np.arange(n),
+        weight=np.ones(n),
+        law=calls.next_p,
+        end=calls.ts + calls.duration,
+        state=calls.state,
+        category=calls.category,
+        service=calls.service,
+        channel=calls.channel,
+    )
+
+
+def _second_call(env: Env, delays: Delays, calls: Calls, rng: np.random.Generator, row_any: float) -> np.ndarray:
+    """P(another call of the caller in the window, its row there): closed form for the next call, plus the
+    call after it when the next call's row is not there (drawn for a roulette share of the calls)."""
+    deadline = calls.ts + b.SECOND_CALL_WINDOW_DAYS * DAY
+    paths = _start(calls)
+    reach = _reach(delays, paths.law, paths.end, deadline)
+    q = reach.sum(axis=1)
+    total = q * row_any
+    paths.weight = q * (1.0 - row_any)
+    paths, keep = _roulette(rng, paths, np.where(q > 0, 1.0, 0.0), total)
+    if len(keep):
+        dl = deadline[paths.rows]
+        inbound, start, real = _next(env, delays, rng, paths, reach[keep], dl, None)
+        after = _Paths.after(paths.rows, paths.weight, inbound, start, env, real)
+        total[after.rows] += after.weight * _reach(delays, after.law, after.end, dl).sum(axis=1) * row_any
+    return total
+
+
+def _booking_and_complaint(
+    env: Env, delays: Delays, calls: Calls, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(booking_14d), P(complaint_30d): one shared first step, then a path set each.
+
+    The first next call is drawn within the longer (complaint) window and conditioned on "no booking"; its
+    booking counts when it starts within the booking window, its complaint probability is exact given what
+    was drawn before the category; the complaint paths go on from it with the importance weight that turns
+    "no booking" into "no complaint" (P(no complaint | call) x P(no booking) / P(no booking | call)).
+    """
+    n = len(calls.ts)
+    dl_booking = calls.ts + b.BOOKING_WINDOW_DAYS * DAY
+    dl_complaint = calls.ts + b.COMPLAINT_WINDOW_DAYS * DAY
+    first = _start(calls)
+    reach = _reach(delays, first.law, first.end, dl_complaint)
+    q = reach.sum(axis=1)
+    live = np.flatnonzero(q > 0)
+    first, q, reach = first.take(live), q[live], reach[live]
+    inbound, start, real = _next(env, delays, rng, first, reach, dl_complaint[first.rows], "booking")
+    obs = env.observation
+    assert obs is not None
+    answered = real.status == env.v.statuses.index("answered")
+    io = inbound.astype(np.int64)
+    p_record = np.where(answered, obs.record[io, real.outcome.clip(0)], 0.0)
+    p_complaint = np.where(answered, obs.complaint[io, real.category], 0.0)
+    in_booking = start <= dl_booking[first.rows]
+    booking, complaint = np.zeros(n), np.zeros(n)
+    booking[first.rows] = q * in_booking * real.event
+    complaint[first.rows] = q * real.complaint_event
+    w_booking = q * in_booking * (1.0 - real.event)
+    w_complaint = q * (1.0 - p_complaint) * (1.0 - real.event) / (1.0 - p_record)
+    for total, weight, deadline, condition in (
+        (booking, w_booking, dl_booking, "booking"),
+        (complaint, w_complaint, dl_complaint, "complaint"),
+    ):
+        paths = _Paths.after(first.rows, weight, inbound, start, env, real)
+        paths = paths.take(np.flatnonzero(weight > 0))
+        _continue(env, delays, rng, paths, total, deadline, condition)
+    return booking, np.minimum(complaint, 1.0)
+
+
+def _continue(
     env: Env,
     delays: Delays,
-    calls: Calls,
     rng: np.random.Generator,
-    window_days: int,
+    paths: _Paths,
+    total: np.ndarray,
+    deadline: np.ndarray,
     condition: str,
-    paths: int,
-    row_any: float,
-) -> np.ndarray:
-    """P(label) per call: `paths` Rao-Blackwellised paths each, averaged."""
-    n = len(calls.ts)
-    origin = np.repeat(np.arange(n), paths)
-    deadline = calls.ts[origin] + window_days * DAY
-    law = calls.next_p[origin]
-    end = (calls.ts + calls.duration)[origin]
-    state, category = calls.state[origin], calls.category[origin]
-    service, channel = calls.service[origin], calls.channel[origin]
-    weight = np.ones(len(origin))
-    total = np.zeros(len(origin))
-    rows = np.arange(len(origin))
-    stratified = ((np.arange(len(origin)) % paths) + rng.random(len(origin))) / paths
-    for step in range(b.TRUTH_MAX_STEPS):
-        reach = np.zeros((len(rows), 5))
-        for kind in range(1, 5):
-            some = np.flatnonzero(law[:, kind] > 0)
-            reach[some, kind] = law[some, kind] * delays.cdf(kind, end[some], deadline[rows[some]])
+) -> None:
+    """Later steps of the paths (conditioned on no event yet), their event probabilities added to `total`."""
+    for _ in range(b.TRUTH_MAX_STEPS):
+        if len(paths.rows) == 0:
+            return
+        reach = _reach(delays, paths.law, paths.end, deadline[paths.rows])
         q = reach.sum(axis=1)
-        live = q > 0
-        if condition == "exists":
-            total[rows] += weight * q * row_any
-            if step > 0:
-                break
-            # when the next call's row is not there the label may still come from the call after it
-            weight = weight * q * (1.0 - row_any)
-            q = np.ones(len(rows))
-        # Russian roulette: a path whose weight (times the chance of a next call in the window) fell below
-        # TRUTH_ROULETTE x (1 - its sum so far) goes on with probability weight / that, at that weight:
-        # unbiased, and a path's sum stays <= 1 (sum + weight <= 1 holds at every step). Not on the first
-        # step of booking / complaint: every call's next call is drawn.
-        reach_weight = weight * q
-        floor = b.TRUTH_ROULETTE * (1.0 - total[rows])
-        low = (reach_weight < floor) & (step > 0 or condition == "exists")
-        live &= ~low | (rng.random(len(rows)) * floor < reach_weight)
-        weight = np.where(low, floor / np.maximum(q, 1e-300), weight)
-        keep = np.flatnonzero(live)
-        if _TRACE:
-            print(condition, step, len(rows), len(keep))
+        paths, keep = _roulette(rng, paths, q, total)
         if len(keep) == 0:
-            break
-        rows, reach, q, weight = rows[keep], reach[keep], q[keep], weight[keep]
-        end, state, category, service, channel = end[keep], state[keep], category[keep], service[keep], channel[keep]
-        m = len(rows)
-        u_kind = stratified[rows] if step == 0 else rng.random(m)
-        u = rng.random((m, 2))
-        kind, start = draw_next(delays, reach, end, u_kind, u[:, 0], u[:, 1], deadline[rows])
-        inbound = kind != b.NEXT_CALLBACK
-        sit = Situation(
-            ts=start,
-            inbound=inbound,
-            has_parent=np.ones(m, bool),
-            parent_state=state,
-            parent_category=category,
-            parent_service=service,
-            parent_channel=channel,
-        )
-        real = realise(
-            env, sit, rng.random((m, N_UNIFORMS)), rng.standard_normal((m, N_NORMALS)),
-            None if condition == "exists" else condition, full=False,
-        )  # fmt: skip
-        if condition != "exists":
-            total[rows] += weight * q * real.event
-            weight = weight * q * (1.0 - real.event)
-        law = next_law_of(env.v, inbound, real)
-        end = start + real.duration
-        state, category, service, channel = real.state, real.category, real.service, real.channel
-    return total.reshape(n, paths).mean(axis=1)
+            return
+        q, reach = q[keep], reach[keep]
+        inbound, start, real = _next(env, delays, rng, paths, reach, deadline[paths.rows], condition)
+        total[paths.rows] += paths.weight * q * real.event
+        paths = _Paths.after(paths.rows, paths.weight * q * (1.0 - real.event), inbound, start, env, real)
