@@ -36,7 +36,7 @@ deltas that scheduled (incremental) runs have to pick up: new calls, changed cal
 regradings.
 """
 
-from lm.demo.batches import DemoData, combine, generate, late_gradings, next_batch
+from lm.demo.batches import DemoData, combine, generate, late_gradings, next_batch, truth_replica
 from lm.demo.behaviour import (
     ABSURD_DURATION_SEC,
     CALL_TYPES,
@@ -68,5 +68,6 @@ __all__ = [
     "late_gradings",
     "load",
     "next_batch",
+    "truth_replica",
     "vocabulary",
 ]

@@ -45,6 +45,7 @@ class Memory:
     channel: np.ndarray
     last_call_ts: int
     as_of_ts: int
+    origin_ts: int  # when the call centre started (the first batch's start)
     next_history_id: int
     next_score_id: int
     deleted_ids: np.ndarray  # history ids whose call_history row was deleted (their gradings are orphans)
@@ -123,6 +124,36 @@ def generate(
     """
     if n_calls < 1:
         raise ValueError("n_calls must be >= 1")
+    memory = _first_memory(
+        seed, start, dirty_share, calls_per_day, n_operators, first_history_id, first_score_id, config
+    )
+    return _batch(memory, n_calls, seed)
+
+
+def truth_replica(n_calls: int, seed: int = 42, replica: int = 1, **kwargs: Any) -> pa.Table:
+    """The truth of ``generate(n_calls, seed, **kwargs)`` computed again with another random stream
+    (``replica``): the same calls, another Monte Carlo draw, for measuring the truth's own noise."""
+    memory = _first_memory(seed=seed, **kwargs)
+    total = n_calls + _n_deleted(n_calls, memory.config)
+    calls, _, env = batch_calls(rng_for(seed, 0, "calls"), memory, total)
+    return truth(env, calls, (total - n_calls) / total, rng_for(seed, 0, f"truth{replica}"))
+
+
+def _n_deleted(n: int, cfg: GeneratorConfig) -> int:
+    """A few calls (about 0.1% of calls at the default dirty share) are deleted later: their gradings stay."""
+    return round(n * cfg.dirty_share * 0.06)
+
+
+def _first_memory(
+    seed: int = 42,
+    start: dt.date | dt.datetime = b.DEFAULT_START,
+    dirty_share: float = 0.02,
+    calls_per_day: float = 1500.0,
+    n_operators: int = 25,
+    first_history_id: int = 1,
+    first_score_id: int = 1,
+    config: GeneratorConfig | None = None,
+) -> Memory:
     cfg = config or GeneratorConfig(calls_per_day=calls_per_day, n_operators=n_operators, dirty_share=dirty_share)
     if not 0.0 <= cfg.dirty_share < 0.5:
         raise ValueError("dirty_share must be in [0, 0.5)")
@@ -131,7 +162,7 @@ def generate(
     weight = rng.uniform(0.6, 1.4, cfg.n_operators)
     team = (rng.permutation(cfg.n_operators) % 2).astype(np.int8)  # 0 morning, 1 evening
     start_dt = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
-    empty = Memory(
+    return Memory(
         config=cfg,
         vocabulary=vocabulary(),
         seed=seed,
@@ -147,13 +178,13 @@ def generate(
         channel=np.empty(0, np.int8),
         last_call_ts=to_ts(start_dt) - 1,
         as_of_ts=to_ts(start_dt),
+        origin_ts=to_ts(start_dt),
         next_history_id=first_history_id,
         next_score_id=first_score_id,
         deleted_ids=np.empty(0, np.int64),
         pending_scores=CALL_SCORES_SCHEMA.empty_table(),
         pending_calls=CALL_HISTORY_SCHEMA.empty_table(),
     )
-    return _batch(empty, n_calls, seed)
 
 
 def next_batch(previous: DemoData, n_calls: int, seed: int | None = None) -> DemoData:
@@ -237,8 +268,7 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
     cfg = memory.config
     batch_no = memory.batch_no + 1
     rng = rng_for(seed, batch_no, "calls")
-    # a few calls (about 0.1% of calls at the default dirty share) are deleted later: their gradings stay
-    n_deleted = round(n * cfg.dirty_share * 0.06)
+    n_deleted = _n_deleted(n, cfg)
     total = n + n_deleted
     calls, scheduled, env = batch_calls(rng, memory, total)
     skill = np.where(calls.operator >= 0, memory.operator_skill[calls.operator.clip(0)], 0.5)

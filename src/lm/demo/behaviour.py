@@ -140,6 +140,11 @@ REASON_WEIGHTS = {
 # --------------------------------------------------------------------------------------------------------
 #: the calendar's volume that comes from new callers (fresh arrivals); the rest are callers' next calls
 FRESH_SHARE = 0.73
+#: a new call centre has no callers yet whose next calls are due: in its first weeks more new callers come,
+#: in place of the returning ones still missing (1 - FRESH_SHARE of the volume times the share of a steady
+#: state's next calls not yet due at that age). (share of next calls, first day, scale in days) per kind:
+#: retry, callback, follow-up, return (shares measured on the steady state)
+WARMUP_KINDS = ((0.16, 0.0, 0.015), (0.27, 0.0, 0.5), (0.30, 1.0, 2.5), (0.27, 7.0, 70.0))
 #: fresh outbound calls (the clinic calls someone who never called), in opening hours
 FRESH_OUTBOUND_SHARE = 0.012
 #: inbound share of the calls in opening hours, for the line's expected load
@@ -187,7 +192,8 @@ SECOND_CALL_WINDOW_DAYS = 7
 BOOKING_WINDOW_DAYS = 14
 COMPLAINT_WINDOW_DAYS = 30
 TRUTH_MAX_STEPS = 24  # a path ends here at the latest (Russian roulette ends nearly all long before)
-TRUTH_ROULETTE = 0.5  # a path whose weight falls below goes on with probability weight / this, at this weight
+TRUTH_ROULETTE = 0.1  # a path whose weight falls below goes on with probability weight / this, at this weight
+TRUTH_ROULETTE_SECOND_CALL = 0.02  # the same for the call after an unobserved next call (a tiny term)
 
 # --------------------------------------------------------------------------------------------------------
 # Gradings

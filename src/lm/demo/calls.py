@@ -171,7 +171,9 @@ def realise(
 
     ``condition`` None draws freely; "booking" / "complaint" draws conditioned on the call NOT being an
     observed booking (answered, latest grading record) / complaint (latest grading complaint), and returns
-    that event's probability given everything drawn before the status in ``event``. ``full`` False skips
+    that event's probability in ``event`` (given what was drawn before the category: exact over category,
+    target flag, status and outcome); "events" draws freely and returns both probabilities (``event``
+    for the booking, ``complaint_event``). ``full`` False skips
     what no later call depends on (the refusal reason, the doctor: left 0 / -1).
     """
     v, cfg = env.v, env.cfg
@@ -200,32 +202,59 @@ def realise(
     p_cat[inherit] *= 0.15
     p_cat[np.flatnonzero(inherit), sit.parent_category[inherit].astype(np.int64)] += 0.85
     answered_code = v.statuses.index("answered")
-    event = np.zeros(n)
+    p_ans = p_status[:, answered_code]
+    target_share = b.by_code(v.categories, b.TARGET_SHARE)
+    event, complaint_event = np.zeros(n), np.zeros(0)
+    channel = _channel(sit, campaign, u)
+    skill = np.where(operator >= 0, op_skill, 0.5)
+    wait_answered = np.where(inbound, waits["answered_in"], waits["answered_out"])
     if condition == "complaint":
         assert env.observation is not None
         pi = env.observation.complaint[inbound.astype(np.int64)]  # (n, n_categories)
-        p_ans = p_status[:, answered_code]
         event = p_ans * (p_cat * pi).sum(axis=1)
         category = pick_rows(u[:, 3], p_cat * (1.0 - p_ans[:, None] * pi)).astype(np.int8)
         pi_c = pi[np.arange(n), category]
         answer_share = p_ans * (1.0 - pi_c) / np.maximum(1.0 - p_ans * pi_c, 1e-300)
+        target = u[:, 11] < target_share[category]
+    elif condition in ("booking", "events"):
+        # exact over the category and the target flag: P(observed booking | category c, target t) from the
+        # outcome law (target calls: with the service the caller would ask for; others: fixed mixes)
+        assert env.observation is not None
+        io = inbound.astype(np.int64)
+        complaint_event = p_ans * (p_cat * env.observation.complaint[io]).sum(axis=1)
+        pi = env.observation.record[io]  # (n, n_outcomes)
+        wanted, wants_anyway = _service_wanted(env, sit, u)
+        booked_target = {
+            svc_case: (_outcome_law(env, sit, np.zeros(n, np.int8), channel, svc, np.ones(n, bool), skill,
+                                    script_v2, wait_answered) * pi).sum(axis=1)
+            for svc_case, svc in (("wanted", wanted), ("none", np.zeros(n, np.int16)))
+        }  # fmt: skip
+        service_category = np.isin(np.arange(len(v.categories)), b.codes_of(v.categories, b.SERVICE_CATEGORIES))
+        e_target = np.where(
+            service_category[None, :] | wants_anyway[:, None],
+            booked_target["wanted"][:, None],
+            booked_target["none"][:, None],
+        )
+        e_other = pi @ _other_outcome_laws(v).T  # (n, n_categories)
+        e_cat = target_share * e_target + (1.0 - target_share) * e_other
+        event = p_ans * (p_cat * e_cat).sum(axis=1)
+        if condition == "events":  # the events' probabilities, the call drawn freely
+            category = pick_rows(u[:, 3], p_cat).astype(np.int8)
+            target = u[:, 11] < target_share[category]
+        else:
+            category = pick_rows(u[:, 3], p_cat * (1.0 - p_ans[:, None] * e_cat)).astype(np.int8)
+            rows = np.arange(n)
+            w_target = target_share[category] * (1.0 - p_ans * e_target[rows, category])
+            w_other = (1.0 - target_share[category]) * (1.0 - p_ans * e_other[rows, category])
+            target = u[:, 11] * (w_target + w_other) < w_target
+            e_sel = np.where(target, e_target[rows, category], e_other[rows, category])
+            answer_share = p_ans * (1.0 - e_sel) / np.maximum(1.0 - p_ans * e_sel, 1e-300)
     else:
         category = pick_rows(u[:, 3], p_cat).astype(np.int8)
-    channel = _channel(sit, campaign, u)
+        target = u[:, 11] < target_share[category]
     service, doctor = _service_and_doctor(env, sit, category, u, full)
-    target = u[:, 11] < b.by_code(v.categories, b.TARGET_SHARE)[category]
-    skill = np.where(operator >= 0, op_skill, 0.5)
-    wait_answered = np.where(inbound, waits["answered_in"], waits["answered_out"])
     p_out = _outcome_law(env, sit, category, channel, service, target, skill, script_v2, wait_answered)
-    complaint_event = np.zeros(0)
     if condition == "booking":
-        assert env.observation is not None
-        p_ans = p_status[:, answered_code]
-        complaint_event = p_ans * (p_cat * env.observation.complaint[inbound.astype(np.int64)]).sum(axis=1)
-        pi = env.observation.record[inbound.astype(np.int64)]  # (n, n_outcomes)
-        booked = (p_out * pi).sum(axis=1)
-        event = p_ans * booked
-        answer_share = p_ans * (1.0 - booked) / np.maximum(1.0 - event, 1e-300)
         p_out = p_out * (1.0 - pi)
     if condition in ("booking", "complaint"):
         answered = u[:, 18] < answer_share
@@ -341,17 +370,24 @@ def _channel(sit: Situation, campaign: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.where(sit.has_parent & sit.inbound & (u[:, 5] < 0.45), repeat, chan).astype(np.int8)
 
 
+def _service_wanted(env: Env, sit: Situation, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The service the caller would ask for (often the same one as last time), and whether they ask for one
+    whatever the category."""
+    n_services = len(env.v.service_ids)
+    svc = np.searchsorted(env.catalogue.cum_popularity, u[:, 7], side="right").clip(0, n_services - 1) + 1
+    par_svc = np.where(sit.has_parent, sit.parent_service, 0)
+    svc = np.where((par_svc > 0) & (u[:, 8] < 0.6), par_svc, svc).astype(np.int16)
+    return svc, u[:, 6] < 0.25
+
+
 def _service_and_doctor(
     env: Env, sit: Situation, cat: np.ndarray, u: np.ndarray, full: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """A service is asked for in booking-like calls, often the same one as last time; sometimes a named doctor."""
     v, catalogue = env.v, env.catalogue
-    n_services = len(v.service_ids)
-    wants_service = np.isin(cat, b.codes_of(v.categories, b.SERVICE_CATEGORIES)) | (u[:, 6] < 0.25)
-    svc = np.searchsorted(catalogue.cum_popularity, u[:, 7], side="right").clip(0, n_services - 1) + 1
-    par_svc = np.where(sit.has_parent, sit.parent_service, 0)
-    svc = np.where((par_svc > 0) & (u[:, 8] < 0.6), par_svc, svc)
-    svc = np.where(wants_service, svc, 0).astype(np.int16)
+    wanted, wants_anyway = _service_wanted(env, sit, u)
+    wants_service = np.isin(cat, b.codes_of(v.categories, b.SERVICE_CATEGORIES)) | wants_anyway
+    svc = np.where(wants_service, wanted, 0).astype(np.int16)
     if not full:
         return svc, np.zeros(len(svc), np.int64)
     named = (svc > 0) & (u[:, 9] < 0.5)
@@ -383,20 +419,26 @@ def _outcome_law(
         * np.where(script_v2, 1.05, 1.0)
         - 0.12 * (np.round(np.clip(wait_answered, 0, 2400)) > 60)
     ).clip(0.05, 0.95)
-    n = len(cat)
-    law = np.zeros((n, len(v.outcomes)))
-    law[:, o("info_only")], law[:, o("callback")], law[:, o("no_record")] = 0.8, 0.12, 0.08
-    cancel = cat == v.categories.index("cancel")
-    law[cancel, o("no_record")], law[cancel, o("info_only")], law[cancel, o("callback")] = 0.5, 0.4, 0.1
-    complaint = cat == v.categories.index("complaint")
-    law[complaint] = 0.0
-    law[complaint, o("callback")], law[complaint, o("info_only")], law[complaint, o("refusal")] = 0.45, 0.45, 0.1
+    law = _other_outcome_laws(v)[cat.astype(np.int64)]
     rest = 1.0 - p_record[target]
     law[target] = 0.0
     law[target, o("record")] = p_record[target]
     law[target, o("refusal")] = 0.42 * rest
     law[target, o("no_record")] = 0.33 * rest
     law[target, o("callback")] = 0.25 * rest
+    return law
+
+
+def _other_outcome_laws(v: Vocabulary) -> np.ndarray:
+    """(categories, outcomes): how a call that is not a target call ends, by category."""
+    o, c = v.outcomes.index, v.categories.index
+    law = np.zeros((len(v.categories), len(v.outcomes)))
+    law[:, o("info_only")], law[:, o("callback")], law[:, o("no_record")] = 0.8, 0.12, 0.08
+    law[c("cancel")] = 0.0
+    law[c("cancel"), o("no_record")], law[c("cancel"), o("info_only")], law[c("cancel"), o("callback")] = 0.5, 0.4, 0.1
+    law[c("complaint")] = 0.0
+    law[c("complaint"), o("callback")], law[c("complaint"), o("info_only")] = 0.45, 0.45
+    law[c("complaint"), o("refusal")] = 0.1
     return law
 
 
@@ -511,17 +553,28 @@ def draw_next(
 # --------------------------------------------------------------------------------------------------------
 # The batch
 # --------------------------------------------------------------------------------------------------------
-def fresh_times(rng: np.random.Generator, cfg: b.GeneratorConfig, after_ts: int, until_ts: int) -> np.ndarray:
-    """Sorted start times (epoch s) of new callers' calls in (after_ts, until_ts]: FRESH_SHARE of the
+def fresh_share(age_days: np.ndarray) -> np.ndarray:
+    """The share of the calendar's volume that new callers bring, `age_days` after the call centre started."""
+    not_due = np.zeros(len(age_days))
+    for share, first, scale in b.WARMUP_KINDS:
+        not_due += share * np.exp(-np.maximum(age_days - first, 0.0) / scale)
+    return b.FRESH_SHARE + (1.0 - b.FRESH_SHARE) * not_due
+
+
+def fresh_times(
+    rng: np.random.Generator, cfg: b.GeneratorConfig, after_ts: int, until_ts: int, origin_ts: int
+) -> np.ndarray:
+    """Sorted start times (epoch s) of new callers' calls in (after_ts, until_ts]: fresh_share of the
     calendar's volume (weekday pattern, holidays, season, trend, day-to-day noise), hours from the profiles."""
     cum_weekday = np.cumsum(b.HOURS_WEEKDAY) / b.HOURS_WEEKDAY.sum()
     cum_weekend = np.cumsum(b.HOURS_WEEKEND) / b.HOURS_WEEKEND.sum()
     days = np.arange(after_ts // DAY, until_ts // DAY + 1, dtype=np.int64)
+    age = (days * DAY + DAY // 2 - origin_ts) / DAY
     weekday, holiday, campaign, doy = calendar(days)
     season = 1.0 + 0.07 * np.cos(2 * np.pi * (doy - 40) / 365.25)
     expected = (
         cfg.calls_per_day
-        * b.FRESH_SHARE
+        * fresh_share(age)
         * b.WEEKDAY[weekday]
         * growth(days, cfg)
         * season
@@ -592,7 +645,7 @@ def batch_calls(rng: np.random.Generator, memory: Memory, n: int) -> tuple[Calls
     waiting = memory.scheduled
     while True:
         delays = Delays(lo // DAY, hi // DAY + 1)
-        fresh = fresh_times(rng, cfg, lo, hi)
+        fresh = fresh_times(rng, cfg, lo, hi, memory.origin_ts)
         fresh_out = ((fresh % DAY) // 3600 >= b.OPENING_HOURS[0]) & ((fresh % DAY) // 3600 < b.OPENING_HOURS[1])
         fresh_out &= rng.random(len(fresh)) < b.FRESH_OUTBOUND_SHARE
         due = waiting.ts <= hi

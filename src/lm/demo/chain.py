@@ -269,3 +269,20 @@ class Delays:
         day = end_day + k
         hi = np.where(on_last, deadline % DAY + 1, DAY)
         return day * DAY + tod_draw(inbound_profile(day), u_tod, 0, hi)
+
+    def draw_between(
+        self, kind: int, end: np.ndarray, after: np.ndarray, until: np.ndarray, u: np.ndarray
+    ) -> np.ndarray:
+        """Start times of next calls of a day-offset `kind` (follow-up, return) conditioned on after < start <=
+        until (which must have mass): one uniform through the joint CDF of day and time of day."""
+        table = self.follow_up if kind == b.NEXT_FOLLOW_UP else self.returning
+        end_day = end // DAY
+        i = table.rows(end_day)
+        f_after, f_until = self.cdf(kind, end, after), self.cdf(kind, end, until)
+        v = f_after + u * (f_until - f_after)
+        k = table.draw(i, v)
+        below, at = table.below(i, k), table.at(i, k)
+        w = np.clip((v - below) / np.where(at > 0, at, 1.0), 0.0, np.nextafter(1.0, 0.0))
+        day = end_day + k
+        start = day * DAY + tod_draw(inbound_profile(day), w)
+        return np.clip(start, after + 1, until)

@@ -52,7 +52,7 @@ from lm.demo.calls import (
     realise,
 )
 from lm.demo.chain import Delays
-from lm.demo.sampling import DAY
+from lm.demo.sampling import DAY, pick_rows
 from lm.demo.vocabulary import Vocabulary
 
 TRUTH_SCHEMA = pa.schema(
@@ -184,12 +184,14 @@ def _next(
     return inbound, start, real
 
 
-def _roulette(rng: np.random.Generator, paths: _Paths, q: np.ndarray, total: np.ndarray) -> tuple[_Paths, np.ndarray]:
+def _roulette(
+    rng: np.random.Generator, paths: _Paths, q: np.ndarray, total: np.ndarray, level: float | None = None
+) -> tuple[_Paths, np.ndarray]:
     """Russian roulette: a path whose weight times q (its chance of a next call in the window) fell below
     TRUTH_ROULETTE x (1 - its sum so far) goes on with probability (weight x q) / that, at that weight:
     unbiased, and a path's sum stays <= 1 (sum + weight <= 1 at every step). Returns the survivors (q > 0)."""
     reach_weight = paths.weight * q
-    floor = b.TRUTH_ROULETTE * (1.0 - total[paths.rows])
+    floor = (b.TRUTH_ROULETTE if level is None else level) * (1.0 - total[paths.rows])
     low = reach_weight < floor
     live = (q > 0) & (~low | (rng.random(len(q)) * floor < reach_weight))
     paths.weight = np.where(low, floor / np.maximum(q, 1e-300), paths.weight)
@@ -220,7 +222,7 @@ def _second_call(env: Env, delays: Delays, calls: Calls, rng: np.random.Generato
     q = reach.sum(axis=1)
     total = q * row_any
     paths.weight = q * (1.0 - row_any)
-    paths, keep = _roulette(rng, paths, np.where(q > 0, 1.0, 0.0), total)
+    paths, keep = _roulette(rng, paths, np.where(q > 0, 1.0, 0.0), total, b.TRUTH_ROULETTE_SECOND_CALL)
     if len(keep):
         dl = deadline[paths.rows]
         inbound, start, real = _next(env, delays, rng, paths, reach[keep], dl, None)
@@ -234,40 +236,81 @@ def _booking_and_complaint(
 ) -> tuple[np.ndarray, np.ndarray]:
     """P(booking_14d), P(complaint_30d): one shared first step, then a path set each.
 
-    The first next call is drawn within the longer (complaint) window and conditioned on "no booking"; its
-    booking counts when it starts within the booking window, its complaint probability is exact given what
-    was drawn before the category; the complaint paths go on from it with the importance weight that turns
-    "no booking" into "no complaint" (P(no complaint | call) x P(no booking) / P(no booking | call)).
+    The first next call is drawn (freely) within the booking window; its booking and complaint
+    probabilities are exact given what was drawn before its category; each label's paths go on from it
+    weighted by P(no event | the call as drawn) and conditioned on "no event yet" after. A first next call after
+    the booking window but within the complaint window (probability q30 - q14) is drawn for a roulette share
+    of the calls, within the complaint window, and counts when it starts after the booking window.
     """
     n = len(calls.ts)
     dl_booking = calls.ts + b.BOOKING_WINDOW_DAYS * DAY
     dl_complaint = calls.ts + b.COMPLAINT_WINDOW_DAYS * DAY
     first = _start(calls)
-    reach = _reach(delays, first.law, first.end, dl_complaint)
+    reach = _reach(delays, first.law, first.end, dl_booking)
     q = reach.sum(axis=1)
+    # a first next call after the booking window, within the complaint window: a follow-up or a return
+    # (retries and callbacks come within days)
+    tail_reach = np.zeros((n, 5))
+    for kind in (b.NEXT_FOLLOW_UP, b.NEXT_RETURN):
+        some = np.flatnonzero(first.law[:, kind] > 0)
+        by_complaint = first.law[some, kind] * delays.cdf(kind, first.end[some], dl_complaint[some])
+        tail_reach[some, kind] = np.maximum(by_complaint - reach[some, kind], 0.0)
+    q_tail = tail_reach.sum(axis=1)
+    booking, complaint = np.zeros(n), np.zeros(n)
     live = np.flatnonzero(q > 0)
-    first, q, reach = first.take(live), q[live], reach[live]
-    inbound, start, real = _next(env, delays, rng, first, reach, dl_complaint[first.rows], "booking")
+    shared, q, reach = first.take(live), q[live], reach[live]
+    inbound, start, real = _next(env, delays, rng, shared, reach, dl_booking[shared.rows], "events")
     obs = env.observation
     assert obs is not None
     answered = real.status == env.v.statuses.index("answered")
     io = inbound.astype(np.int64)
     p_record = np.where(answered, obs.record[io, real.outcome.clip(0)], 0.0)
     p_complaint = np.where(answered, obs.complaint[io, real.category], 0.0)
-    in_booking = start <= dl_booking[first.rows]
-    booking, complaint = np.zeros(n), np.zeros(n)
-    booking[first.rows] = q * in_booking * real.event
-    complaint[first.rows] = q * real.complaint_event
-    w_booking = q * in_booking * (1.0 - real.event)
-    w_complaint = q * (1.0 - p_complaint) * (1.0 - real.event) / (1.0 - p_record)
-    for total, weight, deadline, condition in (
-        (booking, w_booking, dl_booking, "booking"),
-        (complaint, w_complaint, dl_complaint, "complaint"),
-    ):
-        paths = _Paths.after(first.rows, weight, inbound, start, env, real)
-        paths = paths.take(np.flatnonzero(weight > 0))
-        _continue(env, delays, rng, paths, total, deadline, condition)
-    return booking, np.minimum(complaint, 1.0)
+    booking[shared.rows] = q * real.event
+    complaint[shared.rows] = q * real.complaint_event
+    # drawn freely: each path goes on weighted by P(no event | the call as drawn)
+    w_booking = q * (1.0 - p_record)
+    w_complaint = q * (1.0 - p_complaint)
+    _continue(
+        env,
+        delays,
+        rng,
+        _Paths.after(shared.rows, w_booking, inbound, start, env, real),
+        booking,
+        dl_booking,
+        "booking",
+    )
+    complaint_paths = [_Paths.after(shared.rows, w_complaint, inbound, start, env, real)]
+    # the first next call after the booking window, within the complaint window
+    late = _start(calls)
+    tail, keep = _roulette(rng, late, q_tail, complaint)
+    if len(keep):
+        m = len(keep)
+        q_tail, tail_reach = q_tail[keep], tail_reach[keep]
+        kind = pick_rows(rng.random(m), tail_reach).astype(np.int8)
+        start = np.zeros(m, np.int64)
+        u = rng.random(m)
+        for k in (b.NEXT_FOLLOW_UP, b.NEXT_RETURN):
+            at = np.flatnonzero(kind == k)
+            start[at] = delays.draw_between(
+                k, tail.end[at], dl_booking[tail.rows[at]], dl_complaint[tail.rows[at]], u[at]
+            )
+        sit = Situation(
+            ts=start,
+            inbound=np.ones(m, bool),
+            has_parent=np.ones(m, bool),
+            parent_state=tail.state,
+            parent_category=tail.category,
+            parent_service=tail.service,
+            parent_channel=tail.channel,
+        )
+        real = realise(env, sit, rng.random((m, N_UNIFORMS)), rng.standard_normal((m, N_NORMALS)), "complaint", False)
+        weight = tail.weight * q_tail
+        complaint[tail.rows] += weight * real.event
+        complaint_paths.append(_Paths.after(tail.rows, weight * (1.0 - real.event), sit.inbound, start, env, real))
+    paths = _Paths(*(np.concatenate([getattr(p, f.name) for p in complaint_paths]) for f in fields(_Paths)))
+    _continue(env, delays, rng, paths.take(np.flatnonzero(paths.weight > 0)), complaint, dl_complaint, "complaint")
+    return booking, complaint
 
 
 def _continue(
