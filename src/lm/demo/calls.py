@@ -1,15 +1,16 @@
 """The simulation of one batch of calls: a forward process, generation by generation (all vectorised).
 
-New callers arrive by the calendar (:func:`fresh_times`, a share ``FRESH_SHARE`` of its volume, a few of
-them outbound). Every call is then :func:`realised` from what is known when it starts: its time (the
-line's expected load then, :func:`lm.demo.chain.expected_load`), its direction, and how the caller's
-previous call left them (state, category, service, channel). At its end its caller's next call is decided
-by explicit probabilities (:func:`next_calls`: :func:`lm.demo.chain.next_law` for the kind - none, a
-retry, a follow-up, a return, an operator's callback - and :class:`lm.demo.chain.Delays` for the time),
-so a caller's calls form a chain and every call's future has a known law (:mod:`lm.demo.truth` uses the
-same functions). :func:`simulate` runs generation after generation until the batch's ``n`` first calls
-in time are complete; next calls scheduled after the batch's last call are kept (``Memory.scheduled``)
-and start the next batch.
+New callers arrive by the calendar (:func:`fresh_times`, a share ``FRESH_SHARE`` of its volume, more in a
+new call centre's first weeks (:func:`fresh_share`), a few of them outbound). Every call is then
+realised (:func:`realise`) from what is known when it starts: its time (the line's expected load then,
+:func:`lm.demo.chain.expected_load`), its direction, and how the caller's previous call left them (state,
+category, service, channel). At its end its caller's next call is decided by explicit probabilities
+(:func:`next_law_of` / :func:`lm.demo.chain.next_law` for the kind - none, a retry, a follow-up, a
+return, an operator's callback - and :class:`lm.demo.chain.Delays` for the time), so a caller's calls
+form a chain and every call's future has a known law (:mod:`lm.demo.truth` uses the same functions).
+:func:`batch_calls` runs generation after generation until the batch's ``n`` first calls in time are
+complete; next calls scheduled after the batch's last call are kept (``Memory.scheduled``) and start the
+next batch.
 
 :func:`realise` draws from laws given as probability matrices and uniforms, so that the truth can call it
 with conditioned draws (``condition``: the event "this call books / is a complaint, as LM will see it"
@@ -612,12 +613,6 @@ class _Store:
         if len(values) > 1:
             self.parts[name] = [np.concatenate(values)]
         return self.parts[name][0]
-
-
-def simulate(rng: np.random.Generator, memory: Memory, n: int) -> Calls:
-    """The next ``n`` calls (in time) after those in ``memory``; next calls scheduled after the last of them
-    are returned in ``Calls``' companion :attr:`Memory.scheduled` by the caller (see :func:`batch_calls`)."""
-    return batch_calls(rng, memory, n)[0]
 
 
 @dataclass(frozen=True)
