@@ -276,7 +276,11 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
     deleted = np.zeros(total, bool)
     if n_deleted:
         deleted[rng.choice(total, n_deleted, replace=False)] = True
-    truth_rows = truth(env, calls, n_deleted / total, rng_for(seed, batch_no, "truth"))
+    truth_rows = (
+        truth(env, calls, n_deleted / total, rng_for(seed, batch_no, "truth"))
+        if cfg.truth
+        else TRUTH_SCHEMA.empty_table()
+    )
     history, new_pending_calls = _history_rows(seed, batch_no, memory, calls, ends, ~deleted)
     released_calls, pending_calls = _release_calls(memory.pending_calls, ends.as_of_ts)
     history = pa.concat_tables([released_calls, history])
