@@ -142,7 +142,7 @@ REASON_WEIGHTS = {
 # Callers' futures: after each call, its caller's next call (at most one: a caller's calls form a chain)
 # --------------------------------------------------------------------------------------------------------
 #: the calendar's volume that comes from new callers (fresh arrivals); the rest are callers' next calls
-FRESH_SHARE = 0.73
+FRESH_SHARE = 0.70
 #: a new call centre has no callers yet whose next calls are due: in its first weeks more new callers come,
 #: in place of the returning ones still missing (1 - FRESH_SHARE of the volume times the share of a steady
 #: state's next calls not yet due at that age). (share of next calls, first day, scale in days) per kind:
