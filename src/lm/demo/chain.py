@@ -183,7 +183,7 @@ class Delays:
         self.returning = _DayTable(first_day, last_day, b.RETURN_DAYS, b.RETURN_SCALE)
         self.callback_w = np.array(b.CALLBACK_DAY_WEIGHTS, float)
 
-    # -- callbacks: k in {0, 1, 2}, the same day only after the end + a gap -----------------------------------
+    # -- callbacks: k in {0, 1, 2} x the day's weight, the same day only after the end + a gap ---------------
     def _callback_mass(self, end: np.ndarray) -> np.ndarray:
         """(rows, 3) unnormalised weight of each day offset."""
         lo = end % DAY + b.CALLBACK_MIN_GAP_SEC
@@ -191,6 +191,9 @@ class Delays:
         same_day = self.callback_w[0] * (1.0 - tod_below(out, lo))
         mass = np.tile(self.callback_w, (len(end), 1))
         mass[:, 0] = same_day
+        end_day = end // DAY
+        for k in range(3):  # fewer callbacks on quiet days (weekends, holidays)
+            mass[:, k] *= day_weight(end_day + k)
         return mass
 
     # -- the CDF ---------------------------------------------------------------------------------------------
