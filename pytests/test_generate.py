@@ -668,6 +668,7 @@ def test_round_trip_keeps_every_value(
     assert gen.load(wh, TEST_SCHEMA, data) == {
         "call_history": data.call_history.num_rows,
         "call_scores": data.call_scores.num_rows,
+        "lm_demo_truth": data.truth.num_rows,
     }
     assert _stored(wh, "call_history", "history_id") == _expected(data.call_history, "history_id")
     assert _stored(wh, "call_scores", "id") == _expected(data.call_scores, "id")
@@ -687,3 +688,226 @@ def test_round_trip_keeps_every_value(
     gen.load(wh, TEST_SCHEMA, data)
     count = wh.query(f"select count(*) from {wh.qualify(TEST_SCHEMA, 'call_history')}")[0][0]
     assert count == data.call_history.num_rows
+
+
+# -------------------------------------------------------------------------------------------------------------
+# The truth: the generating probability of each forecast label, per call
+# -------------------------------------------------------------------------------------------------------------
+# 200k calls (about four months at 1,500 a day): enough calls with closed windows (130k-170k per label) that
+# the binomial error of a mean rate is below 0.1 point and each calibration decile holds 13k+ calls (its
+# binomial error below 0.4 point at 20 %, so the binning adds < 0.005 to the ECE); the mean must match within
+# 4 standard errors, the ECE stay below 0.02 (measured: 0.003 / 0.012 / 0.002)
+TRUTH_CALLS = 200_000
+TRUTH_SEED = 7
+#: label -> (window days, condition on the later call b), exactly as LM defines the labels
+LABELS = {
+    "second_call_7d": (7, "true"),
+    "booking_14d": (14, "b.status = 'answered' and b.outcome = 'record'"),
+    "complaint_30d": (30, "b.category = 'complaint'"),
+}
+#: every grading of a call is released at most ~11 days after it (first grading within a day, a regrading
+#: within 7 days of it, a third within 3 more): windows must close this long before the snapshot
+GRADING_DAYS = 12
+
+
+@pytest.fixture(scope="module")
+def truth_data() -> gen.DemoData:
+    return gen.generate(TRUTH_CALLS, seed=TRUTH_SEED)
+
+
+def _labelled(data: gen.DemoData) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """label -> (truth, observed label) over the calls whose window (and its gradings) closed before the last
+    call, computed from the source tables as LM will: labels trimmed and lowercased (LM's staging), the
+    latest grading by updated_at (NULLs last), then id (int_call_scores_latest), the same caller_number."""
+    con = duckdb.connect()
+    con.register("call_history", data.call_history)
+    con.register("call_scores", data.call_scores)
+    con.register("truth", data.truth)
+    as_of = data.as_of.isoformat(sep=" ")
+    flags = ", ".join(
+        f"coalesce(bool_or(b.lag <= interval {window} day and {condition}), false) as {label}"
+        for label, (window, condition) in LABELS.items()
+    )
+    con.execute(
+        f"""
+        create view labels as
+        with latest as (
+            select history_id, lower(trim(outcome)) as outcome, lower(trim(call_category)) as category
+            from call_scores
+            qualify row_number() over (
+                partition by history_id order by updated_at is null, updated_at desc, id desc
+            ) = 1
+        ),
+        calls as (
+            select history_id, caller_number, call_started_at, lower(trim(call_status)) as status
+            from call_history where caller_number is not null
+        ),
+        pairs as (
+            select a.history_id, b.call_started_at - a.call_started_at as lag, b.status, latest.outcome,
+                latest.category
+            from calls as a
+            join calls as b on b.caller_number = a.caller_number and b.call_started_at > a.call_started_at
+                and b.call_started_at <= a.call_started_at + interval 30 day
+            left join latest on latest.history_id = b.history_id
+        )
+        select a.history_id, a.call_started_at, {flags}
+        from calls as a left join pairs as b using (history_id)
+        where a.call_started_at <= timestamp '{as_of}'
+        group by a.history_id, a.call_started_at
+        """
+    )
+    last = con.execute("select max(call_started_at) from labels").fetchall()[0][0]
+    out = {}
+    for label, (window, _) in LABELS.items():
+        rows = con.execute(
+            f"select p_{label}, {label} from labels join truth using (history_id)"
+            f" where call_started_at + interval {window + GRADING_DAYS} day <= timestamp '{last}'"
+        ).fetchnumpy()
+        out[label] = (rows[f"p_{label}"].astype(float), rows[label].astype(bool))
+    return out
+
+
+@pytest.fixture(scope="module")
+def labelled(truth_data: gen.DemoData) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return _labelled(truth_data)
+
+
+def _auc(score: np.ndarray, label: np.ndarray) -> float:
+    """Mann-Whitney AUC with mid-ranks for ties."""
+    order = np.argsort(score, kind="stable")
+    ranks = np.empty(len(score))
+    sorted_score = score[order]
+    _, first, counts = np.unique(sorted_score, return_index=True, return_counts=True)
+    mid = first + (counts - 1) / 2.0 + 1.0
+    ranks[order] = np.repeat(mid, counts)
+    pos = int(label.sum())
+    neg = len(label) - pos
+    return float((ranks[label].sum() - pos * (pos + 1) / 2.0) / (pos * neg))
+
+
+def _deciles(p: np.ndarray, y: np.ndarray) -> list[tuple[int, float, float]]:
+    """(calls, mean truth, observed rate) per decile of the truth."""
+    order = np.argsort(p, kind="stable")
+    return [(len(part), float(p[part].mean()), float(y[part].mean())) for part in np.array_split(order, 10)]
+
+
+def test_the_truth_is_the_truth(labelled: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    report = []
+    for label, (p, y) in labelled.items():
+        n = len(p)
+        assert n > 100_000, label
+        # the mean: the observed rate is a sum of independent Bernoullis with the truths as probabilities
+        # (calls of one caller are not independent; their covariance is small next to the variance here)
+        se = float(np.sqrt((p * (1 - p)).sum())) / n
+        assert abs(y.mean() - p.mean()) < 4 * se, (label, y.mean(), p.mean(), se)
+        bins = _deciles(p, y)
+        ece = sum(calls * abs(rate - mean) for calls, mean, rate in bins) / n
+        # deciles of the truth itself: booking_14d's Monte Carlo noise (sd ~0.035, see the noise test) sorts
+        # calls whose draw came out low into the low deciles, which then observe more than their mean truth
+        # (0.7 % vs 1.5 % in the lowest): the ECE still stays below 0.012 for it, below 0.003 for the others
+        assert ece < 0.02, (label, ece, bins)
+        report.append(f"{label}: n {n:,}, observed {y.mean():.4f}, truth {p.mean():.4f}, ECE {ece:.4f}")
+    print("\n" + "\n".join(report))
+
+
+def test_the_truth_discriminates_and_is_a_probability(
+    truth_data: gen.DemoData, labelled: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> None:
+    for column in truth_data.truth.column_names[1:]:
+        values = truth_data.truth[column].to_numpy()
+        assert np.isfinite(values).all() and values.min() >= 0.0 and values.max() <= 1.0, column
+    aucs = {label: _auc(p, y) for label, (p, y) in labelled.items()}
+    print(f"\nAUC of the truth: {aucs}")
+    # a forward process whose next call depends on how a call ended: the truth ranks the outcomes well
+    assert aucs["second_call_7d"] > 0.65, aucs
+    assert aucs["booking_14d"] > 0.7, aucs
+    assert aucs["complaint_30d"] > 0.7, aucs
+    # and better than a constant: a call's own state says a lot (the deciles span a wide range)
+    for label, (p, _) in labelled.items():
+        low, high = np.quantile(p, [0.1, 0.9])
+        assert high > 3 * low, (label, low, high)
+
+
+def test_the_truths_noise_is_small(truth_data: gen.DemoData) -> None:
+    """The Monte Carlo labels computed again with another random stream: the same calls, another draw."""
+    again = gen.truth_replica(TRUTH_CALLS, seed=TRUTH_SEED, replica=1)
+    assert again["history_id"].equals(truth_data.truth["history_id"])
+    # second_call_7d is closed form but for the call after an unobserved next call (drawn): nearly no noise
+    first = truth_data.truth["p_second_call_7d"].to_numpy()
+    second = again["p_second_call_7d"].to_numpy()
+    assert np.abs(first - second).max() < 0.02 and np.abs(first - second).mean() < 1e-3
+    for column in ("p_booking_14d", "p_complaint_30d"):
+        first, second = truth_data.truth[column].to_numpy(), again[column].to_numpy()
+        noise_sd = float(np.std(first - second)) / np.sqrt(2)
+        spread_sd = float(np.std(first))
+        print(f"\n{column}: noise sd {noise_sd:.4f}, spread sd {spread_sd:.4f}")
+        assert abs(first.mean() - second.mean()) < 0.002, column  # unbiased: both draws agree on average
+        assert noise_sd < 0.5 * spread_sd, column  # the truth varies mostly between calls, not between draws
+
+
+def test_same_seed_gives_the_same_truth(data: gen.DemoData) -> None:
+    again = gen.generate(N_CALLS, seed=SEED)
+    other = gen.generate(N_CALLS, seed=SEED + 1)
+    assert _ipc_bytes(again.truth) == _ipc_bytes(data.truth)
+    assert _ipc_bytes(other.truth) != _ipc_bytes(data.truth)
+    # the truth has its own random stream: without it the tables are the same bytes, the truth empty
+    without = gen.generate(N_CALLS, seed=SEED, config=gen.GeneratorConfig(truth=False))
+    assert without.truth.num_rows == 0
+    for table in ("call_history", "call_scores"):
+        assert _ipc_bytes(getattr(without, table)) == _ipc_bytes(getattr(data, table))
+    assert data.truth.schema == pa.schema(
+        [
+            pa.field("history_id", pa.uint32(), nullable=False),
+            *(pa.field(f"p_{label}", pa.float64(), nullable=False) for label in LABELS),
+        ]
+    )
+
+
+def test_truth_rows_are_the_batchs_calls(data: gen.DemoData, batch: gen.DemoData, late: gen.DemoData) -> None:
+    # every call of the batch, deleted ones too (their history ids are skipped in call_history)
+    ids = data.truth["history_id"].to_numpy().astype(np.int64)
+    assert ids.tolist() == list(range(1, data.next_history_id))
+    assert set(data.call_history["history_id"].to_pylist()) <= set(ids.tolist())
+    assert len(ids) > data.call_history.num_rows  # the deleted calls
+    new_ids = batch.truth["history_id"].to_numpy().astype(np.int64)
+    assert new_ids.tolist() == list(range(data.next_history_id, batch.next_history_id))
+    new_rows = {h for h in batch.call_history["history_id"].to_pylist() if h >= data.next_history_id}
+    assert new_rows <= set(new_ids.tolist())
+    assert late.truth.num_rows == 0  # no new calls
+    cumulative = gen.combine(gen.combine(data, batch), late)
+    assert cumulative.truth["history_id"].to_pylist() == list(range(1, batch.next_history_id))
+
+
+def test_next_calls_cross_batch_boundaries() -> None:
+    """Next calls decided in one batch but starting after its last call happen in the next batch: a batch
+    of the same calls in two parts has the first part's callers coming back just after the cut."""
+    first = gen.generate(5_000, seed=SEED)
+    assert first.memory.scheduled.ts.size > 0
+    assert (first.memory.scheduled.ts > first.memory.last_call_ts).all()
+    second = gen.next_batch(first, 5_000)
+    callers = {}
+    for row in first.call_history.select(["history_id", "caller_number"]).to_pylist():
+        callers[row["caller_number"]] = row["history_id"]
+    early = [
+        row
+        for row in second.call_history.to_pylist()
+        if row["history_id"] >= first.next_history_id and row["call_started_at"] <= first.as_of + dt.timedelta(hours=6)
+    ]
+    returning = [row for row in early if row["caller_number"] in callers]
+    assert early and len(returning) > 0.1 * len(early)
+
+
+def test_load_writes_the_truth_table(wh: warehouse.Warehouse, data: gen.DemoData, batch: gen.DemoData) -> None:
+    gen.load(wh, TEST_SCHEMA, data)
+    stored = _stored(wh, "lm_demo_truth", "history_id")
+    assert [tuple(row) for row in stored] == _expected(data.truth, "history_id")
+    gen.load(wh, TEST_SCHEMA, batch, replace=False)  # upserts: the batch's rows added
+    cumulative = gen.combine(data, batch)
+    assert [tuple(row) for row in _stored(wh, "lm_demo_truth", "history_id")] == _expected(
+        cumulative.truth, "history_id"
+    )
+    gen.load(wh, TEST_SCHEMA, data)  # replaces
+    assert len(_stored(wh, "lm_demo_truth", "history_id")) == data.truth.num_rows
+    columns = _ddl_columns(wh, TEST_SCHEMA, "lm_demo_truth")
+    assert [name for name, *_ in columns] == data.truth.column_names
+    assert not any(nullable for _, _, nullable, _ in columns)

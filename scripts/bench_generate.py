@@ -1,8 +1,9 @@
 """Benchmark the demo data generator and its bulk loader.
 
-    .venv/bin/python scripts/bench_generate.py [--calls 1000000] [--targets duckdb,mariadb] [--seed 42]
+    .venv/bin/python scripts/bench_generate.py [--calls 1000000] [--targets duckdb,mariadb] [--seed 42] [--no-truth]
 
-Prints, per target, the generation time, the load time and calls/s. DuckDB loads into a temporary
+Prints the generation time (with the forecast labels' truth, DemoData.truth, unless --no-truth) and, per
+target, the load time (the truth table lm_demo_truth included) and calls/s. DuckDB loads into a temporary
 file; MariaDB (the ``mariadb`` output of the dbt profile, LM_MYSQL_* env vars) into the schema
 ``lm_bench_src``, dropped afterwards unless ``--keep``.
 """
@@ -35,15 +36,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", default="duckdb,mariadb")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the MariaDB schema lm_bench_src")
+    parser.add_argument("--no-truth", action="store_true", help="skip DemoData.truth (GeneratorConfig.truth)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    data = gen.generate(args.calls, seed=args.seed)
+    data = gen.generate(args.calls, seed=args.seed, config=gen.GeneratorConfig(truth=not args.no_truth))
     gen_s = time.perf_counter() - started
     summary = data.summary()
     print(
         f"generated {summary['calls']:,} calls and {summary['gradings']:,} gradings in {gen_s:.2f} s "
-        f"({summary['calls'] / gen_s:,.0f} calls/s); calls up to {data.as_of:%Y-%m-%d}"
+        f"({summary['calls'] / gen_s:,.0f} calls/s); calls up to {data.as_of:%Y-%m-%d}; "
+        f"truth rows {data.truth.num_rows:,}"
     )
     with tempfile.TemporaryDirectory(prefix="lm_bench_") as tmp:
         for target in [name.strip() for name in args.targets.split(",") if name.strip()]:

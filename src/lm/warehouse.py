@@ -164,6 +164,8 @@ class Warehouse(ABC):
     placeholder: ClassVar[str]
     #: the database clock as a whole-second local timestamp (the SQL of macro lm_now)
     now_sql: ClassVar[str]
+    #: column types of tables LM's Python steps create themselves, by Arrow type name (create_table)
+    column_types: ClassVar[Mapping[str, str]]
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -263,6 +265,19 @@ class Warehouse(ABC):
         for statement in _split_sql(ddl):
             self.execute(statement)
 
+    def create_table(self, schema: str, table: str, arrow_schema: pa.Schema, primary_key: str) -> None:
+        """Create `schema.table` when absent, with a column per field of `arrow_schema` (types: column_types,
+        NOT NULL unless the field is nullable) and `primary_key`. DDL: call it outside a transaction."""
+        self.ensure_schema(schema)
+        columns = ", ".join(
+            f"{self.quote(f.name)} {self.column_types[str(f.type)]}{'' if f.nullable else ' not null'}"
+            for f in arrow_schema
+        )
+        self.execute(
+            f"create table if not exists {self.qualify(schema, table)} ({columns},"
+            f" primary key ({self.quote(primary_key)}))"
+        )
+
     def truncate(self, schema: str, table: str) -> None:
         self.execute(f"delete from {self.qualify(schema, table)}")
 
@@ -286,6 +301,7 @@ class DuckDbWarehouse(Warehouse):
     ddl_dialect = "duckdb"
     placeholder = "?"
     now_sql = "date_trunc('second', localtimestamp)"
+    column_types: ClassVar[Mapping[str, str]] = {"uint32": "uinteger", "double": "double", "int64": "bigint"}
 
     def __init__(self, target: Target) -> None:
         import duckdb
@@ -377,6 +393,7 @@ class MySqlWarehouse(Warehouse):
     ddl_dialect = "mysql"
     placeholder = "%s"
     now_sql = "now()"
+    column_types: ClassVar[Mapping[str, str]] = {"uint32": "int unsigned", "double": "double", "int64": "bigint"}
 
     def __init__(self, target: Target) -> None:
         import pymysql

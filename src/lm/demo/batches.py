@@ -17,11 +17,12 @@ import pyarrow.compute as pc
 
 from lm.demo import behaviour as b
 from lm.demo.behaviour import GeneratorConfig
-from lm.demo.calls import Calls, simulate
+from lm.demo.calls import Calls, Scheduled, batch_calls
 from lm.demo.dirt import dirty_calls, dirty_scores
 from lm.demo.gradings import gradings, regrade_existing
 from lm.demo.sampling import from_ts, lognormal, rng_for, to_ts
 from lm.demo.tables import CALL_HISTORY_SCHEMA, CALL_SCORES_SCHEMA, history_table, ts_numpy, upsert_table
+from lm.demo.truth import TRUTH_SCHEMA, truth
 from lm.demo.vocabulary import Vocabulary, vocabulary
 
 
@@ -38,19 +39,19 @@ class Memory:
     operator_team: np.ndarray
     ts: np.ndarray  # call start, epoch seconds, every call ever generated (deleted ones too)
     caller: np.ndarray  # caller index (the 7 digits)
-    answered: np.ndarray
-    inbound: np.ndarray
     state: np.ndarray  # how the call left the caller: behaviour.STATE_*
     category: np.ndarray
     service: np.ndarray  # catalogue position + 1, 0 = none
     channel: np.ndarray
     last_call_ts: int
     as_of_ts: int
+    origin_ts: int  # when the call centre started (the first batch's start)
     next_history_id: int
     next_score_id: int
     deleted_ids: np.ndarray  # history ids whose call_history row was deleted (their gradings are orphans)
     pending_scores: pa.Table  # gradings made after as_of (id 0 until released)
     pending_calls: pa.Table  # newer versions of call rows (late transcripts), released by updated_at
+    scheduled: Scheduled = field(default_factory=Scheduled.empty)  # next calls after the last call so far
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,16 @@ class DemoData:
     call_scores: pa.Table
     as_of: dt.datetime
     memory: Memory = field(repr=False)
+    #: per call of the batch (history_id; deleted and dirty calls too): the generating probability of each
+    #: forecast label (lm.demo.truth); empty for a batch without new calls
+    truth: pa.Table = field(default_factory=TRUTH_SCHEMA.empty_table, repr=False)
 
     def __post_init__(self) -> None:
         # one chunk per column: the same bytes for the same seed however the rows were assembled, and no
         # empty leading chunk (pyarrow 26's CSV writer emits garbage for a table whose first batch is empty)
         object.__setattr__(self, "call_history", self.call_history.combine_chunks())
         object.__setattr__(self, "call_scores", self.call_scores.combine_chunks())
+        object.__setattr__(self, "truth", self.truth.combine_chunks())
 
     @property
     def seed(self) -> int:
@@ -119,6 +124,36 @@ def generate(
     """
     if n_calls < 1:
         raise ValueError("n_calls must be >= 1")
+    memory = _first_memory(
+        seed, start, dirty_share, calls_per_day, n_operators, first_history_id, first_score_id, config
+    )
+    return _batch(memory, n_calls, seed)
+
+
+def truth_replica(n_calls: int, seed: int = 42, replica: int = 1, **kwargs: Any) -> pa.Table:
+    """The truth of ``generate(n_calls, seed, **kwargs)`` computed again with another random stream
+    (``replica``): the same calls, another Monte Carlo draw, for measuring the truth's own noise."""
+    memory = _first_memory(seed=seed, **kwargs)
+    total = n_calls + _n_deleted(n_calls, memory.config)
+    calls, _, env = batch_calls(rng_for(seed, 0, "calls"), memory, total)
+    return truth(env, calls, (total - n_calls) / total, rng_for(seed, 0, f"truth{replica}"))
+
+
+def _n_deleted(n: int, cfg: GeneratorConfig) -> int:
+    """A few calls (about 0.1% of calls at the default dirty share) are deleted later: their gradings stay."""
+    return round(n * cfg.dirty_share * 0.06)
+
+
+def _first_memory(
+    seed: int = 42,
+    start: dt.date | dt.datetime = b.DEFAULT_START,
+    dirty_share: float = 0.02,
+    calls_per_day: float = 1500.0,
+    n_operators: int = 25,
+    first_history_id: int = 1,
+    first_score_id: int = 1,
+    config: GeneratorConfig | None = None,
+) -> Memory:
     cfg = config or GeneratorConfig(calls_per_day=calls_per_day, n_operators=n_operators, dirty_share=dirty_share)
     if not 0.0 <= cfg.dirty_share < 0.5:
         raise ValueError("dirty_share must be in [0, 0.5)")
@@ -127,7 +162,7 @@ def generate(
     weight = rng.uniform(0.6, 1.4, cfg.n_operators)
     team = (rng.permutation(cfg.n_operators) % 2).astype(np.int8)  # 0 morning, 1 evening
     start_dt = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
-    empty = Memory(
+    return Memory(
         config=cfg,
         vocabulary=vocabulary(),
         seed=seed,
@@ -137,21 +172,19 @@ def generate(
         operator_team=team,
         ts=np.empty(0, np.int64),
         caller=np.empty(0, np.int64),
-        answered=np.empty(0, bool),
-        inbound=np.empty(0, bool),
         state=np.empty(0, np.int8),
         category=np.empty(0, np.int8),
         service=np.empty(0, np.int16),
         channel=np.empty(0, np.int8),
         last_call_ts=to_ts(start_dt) - 1,
         as_of_ts=to_ts(start_dt),
+        origin_ts=to_ts(start_dt),
         next_history_id=first_history_id,
         next_score_id=first_score_id,
         deleted_ids=np.empty(0, np.int64),
         pending_scores=CALL_SCORES_SCHEMA.empty_table(),
         pending_calls=CALL_HISTORY_SCHEMA.empty_table(),
     )
-    return _batch(empty, n_calls, seed)
 
 
 def next_batch(previous: DemoData, n_calls: int, seed: int | None = None) -> DemoData:
@@ -208,7 +241,8 @@ def combine(base: DemoData, batch: DemoData) -> DemoData:
     """The cumulative tables after applying ``batch`` to ``base`` (rows replaced by key, new ones added)."""
     history = upsert_table(base.call_history, batch.call_history, "history_id")
     scores = upsert_table(base.call_scores, batch.call_scores, "id")
-    return DemoData(call_history=history, call_scores=scores, as_of=batch.as_of, memory=batch.memory)
+    truth_rows = upsert_table(base.truth, batch.truth, "history_id")
+    return DemoData(call_history=history, call_scores=scores, as_of=batch.as_of, memory=batch.memory, truth=truth_rows)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -234,15 +268,19 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
     cfg = memory.config
     batch_no = memory.batch_no + 1
     rng = rng_for(seed, batch_no, "calls")
-    # a few calls (about 0.1% of calls at the default dirty share) are deleted later: their gradings stay
-    n_deleted = round(n * cfg.dirty_share * 0.06)
-    calls = simulate(rng, memory, n + n_deleted)
+    n_deleted = _n_deleted(n, cfg)
     total = n + n_deleted
+    calls, scheduled, env = batch_calls(rng, memory, total)
     skill = np.where(calls.operator >= 0, memory.operator_skill[calls.operator.clip(0)], 0.5)
-    ends = _end_calls(rng, memory, calls, skill)
+    ends = _end_calls(rng, memory, calls)
     deleted = np.zeros(total, bool)
     if n_deleted:
         deleted[rng.choice(total, n_deleted, replace=False)] = True
+    truth_rows = (
+        truth(env, calls, n_deleted / total, rng_for(seed, batch_no, "truth"))
+        if cfg.truth
+        else TRUTH_SCHEMA.empty_table()
+    )
     history, new_pending_calls = _history_rows(seed, batch_no, memory, calls, ends, ~deleted)
     released_calls, pending_calls = _release_calls(memory.pending_calls, ends.as_of_ts)
     history = pa.concat_tables([released_calls, history])
@@ -254,15 +292,12 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
     scores, pending_scores, next_score_id = _release_scores(
         rng_for(seed, batch_no, "dirty_scores"), memory, candidates, ends.as_of_ts, deleted_ids
     )
-    answered = calls.status == v.statuses.index("answered")
     new_memory = replace(
         memory,
         batch_no=batch_no,
         seed=seed if batch_no == 0 else memory.seed,
         ts=np.concatenate([memory.ts, calls.ts]),
         caller=np.concatenate([memory.caller, calls.caller]),
-        answered=np.concatenate([memory.answered, answered]),
-        inbound=np.concatenate([memory.inbound, calls.inbound]),
         state=np.concatenate([memory.state, calls.state]),
         category=np.concatenate([memory.category, calls.category]),
         service=np.concatenate([memory.service, calls.service]),
@@ -274,28 +309,24 @@ def _batch(memory: Memory, n: int, seed: int) -> DemoData:
         deleted_ids=deleted_ids,
         pending_scores=pending_scores,
         pending_calls=pa.concat_tables([pending_calls, new_pending_calls]),
+        scheduled=scheduled,
     )
-    return DemoData(call_history=history, call_scores=scores, as_of=from_ts(ends.as_of_ts), memory=new_memory)
+    return DemoData(
+        call_history=history,
+        call_scores=scores,
+        as_of=from_ts(ends.as_of_ts),
+        memory=new_memory,
+        truth=truth_rows,
+    )
 
 
-def _end_calls(rng: np.random.Generator, memory: Memory, calls: Calls, skill: np.ndarray) -> _Ends:
-    """Talk by category and operator skill, duration = wait + talk + hold; transcripts minutes after the call."""
+def _end_calls(rng: np.random.Generator, memory: Memory, calls: Calls) -> _Ends:
+    """The snapshot a minute after the last call's row; transcripts minutes after the call (talk and
+    duration were realised with the call, its end decides the caller's next call)."""
     v = memory.vocabulary
     total = len(calls.ts)
     answered = calls.status == v.statuses.index("answered")
-    talk = lognormal(
-        rng,
-        b.by_code(v.categories, b.TALK_MEDIAN)[calls.category]
-        * (1.2 - 0.35 * skill)
-        * np.where(calls.inbound, 1.0, 0.85),
-        0.55,
-        total,
-    )
-    talk = np.where(answered, np.round(np.clip(talk, 8, 3600)), 0).astype(np.int64)
-    hold = np.where(answered, np.round(rng.exponential(6.0, total)), 0).astype(np.int64)
-    duration = calls.await_sec + talk + hold
-    duration = np.where(calls.status == v.statuses.index("busy"), rng.integers(0, 4, total), duration)
-    duration = np.where(calls.status == v.statuses.index("failed"), 0, duration)
+    talk, duration = calls.talk, calls.duration
     end_ts = calls.ts + duration
     row_ts = end_ts + rng.integers(0, 6, total)
     as_of_ts = max(int(row_ts.max()) + 60, memory.as_of_ts)  # the snapshot: a minute after the last call

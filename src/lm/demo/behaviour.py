@@ -33,6 +33,9 @@ class GeneratorConfig:
     #: graders that score on another scale than the seed's (grader, scale_min, scale_max), as a client's
     #: graders may (lm generate --grader-scale ai=0:10); their bias, noise and rounding step scale along
     grader_scales: tuple[tuple[str, float, float], ...] = ()
+    #: compute DemoData.truth (the forecast labels' generating probabilities; about 2/3 of the generation
+    #: time at 1M calls); False leaves it empty
+    truth: bool = True
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -116,19 +119,6 @@ CATEGORY_MIX = np.array(
         [0.60, 0.15, 0.02, 0.10, 0.01, 0.07, 0.05],
     ]
 )
-# probability that a return of each kind (rows: none, retry, follow-up, weeks later, callback of a missed
-# call, callback of an answered call) really happens, by the state the earlier call left (columns)
-RETURN_ACCEPT = np.array(
-    [
-        # none booked open bad info
-        [0.0, 0.0, 0.0, 0.0, 0.0],
-        [1.0, 1.0, 1.0, 1.0, 1.0],
-        [0.6, 0.25, 1.0, 0.9, 0.3],
-        [0.5, 0.9, 0.6, 0.5, 0.6],
-        [1.0, 1.0, 1.0, 1.0, 1.0],
-        [0.3, 0.1, 1.0, 0.6, 0.15],
-    ]
-)
 #: share of target calls (is_target) by category
 TARGET_SHARE = {
     "booking": 0.96, "reschedule": 0.70, "cancel": 0.05, "question": 0.45, "complaint": 0.10, "results": 0.10,
@@ -147,6 +137,66 @@ SERVICE_CALL_CATEGORIES = ("reschedule", "cancel", "results")
 REASON_WEIGHTS = {
     "price": 0.28, "no_slots": 0.24, "far": 0.10, "doctor_unavailable": 0.14, "changed_mind": 0.14, "other": 0.10,
 }  # fmt: skip
+
+# --------------------------------------------------------------------------------------------------------
+# Callers' futures: after each call, its caller's next call (at most one: a caller's calls form a chain)
+# --------------------------------------------------------------------------------------------------------
+#: the calendar's volume that comes from new callers (fresh arrivals); the rest are callers' next calls
+FRESH_SHARE = 0.70
+#: a new call centre has no callers yet whose next calls are due: in its first weeks more new callers come,
+#: in place of the returning ones still missing (1 - FRESH_SHARE of the volume times the share of a steady
+#: state's next calls not yet due at that age). (share of next calls, first day, scale in days) per kind:
+#: retry, callback, follow-up, return (shares measured on the steady state)
+WARMUP_KINDS = ((0.16, 0.0, 0.015), (0.27, 0.0, 0.5), (0.30, 1.0, 2.5), (0.27, 7.0, 70.0))
+#: fresh outbound calls (the clinic calls someone who never called), in opening hours
+FRESH_OUTBOUND_SHARE = 0.012
+#: inbound share of the calls in opening hours, for the line's expected load
+INBOUND_SHARE_OPEN = 0.9
+#: kinds of next call: a retry minutes after the end, a follow-up days later, a return weeks later, an
+#: operator's callback within hours to two days (outbound)
+NEXT_NONE, NEXT_RETRY, NEXT_FOLLOW_UP, NEXT_RETURN, NEXT_CALLBACK = 0, 1, 2, 3, 4
+NEXT_KINDS = ("none", "retry", "follow_up", "return", "callback")
+#: probabilities of (retry, follow-up, return, callback) after an unanswered call, by situation
+NEXT_UNANSWERED = {
+    "inbound": (0.30, 0.04, 0.0, 0.17),
+    "closed": (0.15, 0.14, 0.0, 0.22),  # after hours: they try again tomorrow, or the clinic calls back
+    "long_wait": (0.22, 0.06, 0.0, 0.22),  # abandoned after a long wait
+    "line": (0.50, 0.04, 0.0, 0.04),  # busy or failed: the caller redials
+    "outbound": (0.20, 0.03, 0.0, 0.15),  # the operator did not reach them
+}
+#: probabilities of (retry, follow-up, return, callback) after an answered call, by the state it left
+#: (rows STATE_NONE..STATE_INFO)
+NEXT_ANSWERED = np.array(
+    [
+        [0.0, 0.06, 0.08, 0.015],
+        [0.0, 0.04, 0.16, 0.015],
+        [0.0, 0.21, 0.06, 0.035],
+        [0.0, 0.20, 0.04, 0.06],
+        [0.0, 0.06, 0.08, 0.015],
+    ]
+)
+NEXT_PROMISED_CALLBACK = 0.35  # added to the callback after an answered call whose outcome is callback
+NEXT_LONG_WAIT_RETURN = 0.8  # return factor after an answered call that waited over a minute
+NEXT_REPEAT_LINE_RETURN = 1.15  # return factor of callers on the "repeat" line (loyal patients)
+NEXT_MAX = 0.95  # a call has no next call with at least this probability left
+RETRY_MIN_SEC, RETRY_MEAN_SEC = 60, 1200.0  # retry: 60 s + exponential after the call's end
+FOLLOW_UP_DAYS, FOLLOW_UP_SCALE = (1, 21), 2.5  # day offset k: weight exp(-(k - 1) / scale) x day weight
+RETURN_DAYS, RETURN_SCALE = (7, 372), 70.0
+CALLBACK_DAY_WEIGHTS = (0.75, 0.2, 0.05)  # the same day (later than CALLBACK_MIN_GAP_SEC), next, the one after
+CALLBACK_MIN_GAP_SEC = 300
+#: hour profile of callbacks (outbound): opening hours only
+HOURS_OUTBOUND = np.where((np.arange(24) >= OPENING_HOURS[0]) & (np.arange(24) < OPENING_HOURS[1]), HOURS_WEEKDAY, 0.0)
+HOLIDAY_VOLUME = 0.35
+
+# --------------------------------------------------------------------------------------------------------
+# Forecast labels: windows in days from the call's start (LM's calc profile has its own, these defaults)
+# --------------------------------------------------------------------------------------------------------
+SECOND_CALL_WINDOW_DAYS = 7
+BOOKING_WINDOW_DAYS = 14
+COMPLAINT_WINDOW_DAYS = 30
+TRUTH_MAX_STEPS = 24  # a path ends here at the latest (Russian roulette ends nearly all long before)
+TRUTH_ROULETTE = 0.1  # a path whose weight falls below goes on with probability weight / this, at this weight
+TRUTH_ROULETTE_SECOND_CALL = 0.02  # the same for the call after an unobserved next call (a tiny term)
 
 # --------------------------------------------------------------------------------------------------------
 # Gradings

@@ -11,6 +11,17 @@ from lm.demo.sampling import DAY, pick
 
 def calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """weekday (0 = Monday), holiday flag, campaign flag, day of year for epoch days."""
+    days = np.asarray(days, np.int64)
+    if len(days) > 64:  # many calls on few days: the calendar of the day range, looked up
+        first = int(days.min())
+        span = np.arange(first, int(days.max()) + 1, dtype=np.int64)
+        if len(span) < len(days):
+            at = days - first
+            return tuple(part[at] for part in _calendar(span))  # type: ignore[return-value]
+    return _calendar(days)
+
+
+def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
     d64 = days.astype("datetime64[D]")
     month_start = d64.astype("datetime64[M]")

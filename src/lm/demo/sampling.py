@@ -32,8 +32,7 @@ def pick(rng: np.random.Generator, cum: np.ndarray, size: int | None = None) -> 
 def pick_rows(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Row-wise categorical draws: ``weights`` is (rows, k), ``u`` uniform per row."""
     cum = np.cumsum(weights, axis=1)
-    cum /= cum[:, -1:]
-    return (u[:, None] > cum).sum(axis=1).clip(0, weights.shape[1] - 1)
+    return np.count_nonzero(u[:, None] * cum[:, -1:] > cum, axis=1).clip(0, weights.shape[1] - 1)
 
 
 def lognormal(rng: np.random.Generator, median: np.ndarray | float, sigma: float, size: int) -> np.ndarray:
