@@ -131,12 +131,16 @@ def test_the_models_beat_the_base_rate_and_are_calibrated(trained: Trained) -> N
     assert sorted(winners) == sorted(FORECAST)
     for code, (_, _, _, auc, oracle, ratio, brier, base_brier, ece, n) in winners.items():
         assert n >= 1000, code
-        # the generator makes every label depend on how the call went: a model that learned nothing has AUC 0.5
-        # and the base rate's Brier score
-        assert auc > 0.6, (code, auc)
-        assert brier < base_brier * 0.99, (code, brier, base_brier)
-        assert ece < MAX_ECE, (code, ece)
+        # AUC: a model that learned nothing has 0.5. The generator's own probabilities reach about 0.80
+        # (second call), 0.75 (complaint) and only about 0.60 (later booking: the next call's outcome is
+        # mostly decided by that call), so the bar is relative to them: 0.9 of the oracle at this size (the
+        # holdout has only ~100 complaints here), 0.95 at 200k below.
         assert oracle is not None and ratio == pytest.approx(auc / oracle), code
+        assert auc > 0.55 and ratio >= 0.9, (code, auc, oracle, ratio)
+        # Brier: rare labels leave little to gain over the base rate even for the oracle (complaint: base
+        # 0.0116, the best model 0.0115 at 100k), so it must be below the base rate, not by a margin
+        assert brier < base_brier, (code, brier, base_brier)
+        assert ece < MAX_ECE, (code, ece)
 
 
 def test_the_models_come_within_5_percent_of_the_oracle_at_200k(trained: Trained, tmp_path: Path) -> None:
