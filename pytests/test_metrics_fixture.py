@@ -1,4 +1,5 @@
-"""The 15 rule-based metrics on both targets, pinned by a hand-made fixture with hand-worked expected values.
+"""The 15 rule-based metrics on both targets, pinned by a hand-made fixture with hand-worked expected values
+(and the 3 forecast metrics' unscored rows beside them).
 
 19 calls (17 valid, 2 quarantined) and 14 gradings (one superseded, one orphan), built so that every branch
 of every rule in seeds/lm_metric_dictionary.csv is hit at least once. The expected values below were worked
@@ -413,6 +414,10 @@ METRIC_GROUPS = {
     "lm_version": "aux",
     "calc_profile": "aux",
     "feature_pack": "aux",
+    # written by the forecast step: NULL here (nothing is scored), conversion_prob_forecast 1 for a booking
+    "conversion_prob_forecast": "forecast",
+    "second_call_prob": "forecast",
+    "complaint_prob": "forecast",
 }
 LABEL_METRICS = {"churn_risk_level", "complaint_risk_flag", "followup_needed_flag", "lm_version", "calc_profile"}
 TOLERANCE = 0.0001
@@ -556,14 +561,14 @@ def test_rule_metrics_match_hand_worked_values(built: Built) -> None:
     assert not problems, f"{built.project.target}:\n" + "\n".join(problems)
 
 
-def test_every_valid_call_has_exactly_the_15_metrics_and_quarantined_none(built: Built) -> None:
+def test_every_valid_call_has_exactly_the_18_metrics_and_quarantined_none(built: Built) -> None:
     by_call: dict[int, set[str]] = {}
     for history_id, code in built.default:
         by_call.setdefault(history_id, set()).add(code)
     assert sorted(by_call) == VALID_IDS
     for history_id, codes in by_call.items():
         assert codes == set(METRIC_GROUPS), history_id
-    assert len(built.default) == 15 * len(VALID_IDS)
+    assert len(built.default) == 18 * len(VALID_IDS)
 
 
 def test_quarantined_calls_are_listed_with_their_reason(built: Built) -> None:
@@ -577,7 +582,11 @@ def test_row_provenance(built: Built) -> None:
     for (history_id, code), row in built.default.items():
         assert row.lm_version == "1.1.0", (history_id, code)
         assert row.calc_source == "cron_daily_scoring", (history_id, code)
-        assert row.calc_method == "rule", (history_id, code)
+        if METRIC_GROUPS[code] == "forecast":  # unscored: NULL (gbm, the dictionary's first method) or 1 (rule)
+            assert (row.calc_method, row.value_numeric) in (("gbm", None), ("rule", 1)), (history_id, code)
+            assert code == "conversion_prob_forecast" or row.value_numeric is None, (history_id, code)
+        else:
+            assert row.calc_method == "rule", (history_id, code)
         assert row.metric_group == METRIC_GROUPS[code], (history_id, code)
         assert row.call_score_id == LATEST_GRADING.get(history_id), (history_id, code)
         if code == "lm_version":
