@@ -686,4 +686,5 @@ def test_night_shift_profile_recomputes_every_call(built: Built) -> None:
     # rows were updated in place: same provenance, same grading ids
     for (history_id, code), row in night.items():
         assert row.call_score_id == LATEST_GRADING.get(history_id), (history_id, code)
-        assert (row.lm_version, row.calc_method, row.calc_source) == ("1.1.0", "rule", "cron_daily_scoring")
+        method = row.calc_method if METRIC_GROUPS[code] != "forecast" else "rule"  # unscored: gbm or rule
+        assert (row.lm_version, method, row.calc_source) == ("1.1.0", "rule", "cron_daily_scoring")
