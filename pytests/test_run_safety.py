@@ -182,7 +182,7 @@ def test_a_deleted_call_loses_its_rows_on_the_next_run(project: LmProject) -> No
     history_id = int(history_id)
     _execute_without_fk_checks(project, f"delete from {{src}}.call_scores where history_id = {history_id}")
     _execute_without_fk_checks(project, f"delete from {{src}}.call_history where history_id = {history_id}")
-    assert project.query(f"select count(*) from {{src}}.lm_value where history_id = {history_id}")[0][0] == 15
+    assert project.query(f"select count(*) from {{src}}.lm_value where history_id = {history_id}")[0][0] == 18
 
     project.dbt("build", "--exclude", "path:tests/macros")  # the scheduled run, tests included
     assert project.query(f"select count(*) from {{src}}.lm_value where history_id = {history_id}")[0][0] == 0

@@ -71,7 +71,7 @@ def built(lm_project: LmProject) -> LmProject:
         "build",
         "--select",
         "path:models/staging/operatorbot",
-        "path:tests/staging",
+        "path:tests/staging/operatorbot",
         "lm_call_categories",
         "lm_refusal_reasons",
         "int_call_scores_latest",
