@@ -23,7 +23,6 @@ dbt (:mod:`lm.warehouse`), and handed back to dbt as the state table ``lm_foreca
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -381,28 +380,28 @@ class ScoreResult:
     batches: int
 
 
-def _pending_query(wh: Warehouse, columns: Sequence[str], version: str, after_id: int, limit: int) -> str:
+def _pending_from(wh: Warehouse, version: str) -> str:
+    """FROM ... WHERE of the calls that need a score: none yet, another model version, or features whose hash
+    differs from the one the score was computed from (shared by the count and the batches)."""
     features, scores = _relation(wh, FEATURES_MODEL), _relation(wh, SCORES_TABLE)
-    selected = ["features.history_id", "features.features_hash", *(f"features.{wh.quote(c)}" for c in columns)]
     version_sql = "'" + version.replace("'", "''") + "'"
     return (
-        f"select {', '.join(selected)} from {features} as features "
-        f"left join {scores} as scores on features.history_id = scores.history_id "
-        f"where features.history_id > {int(after_id)} and (scores.history_id is null "
-        f"or scores.model_version <> {version_sql} or scores.features_hash <> features.features_hash) "
+        f"from {features} as features left join {scores} as scores on features.history_id = scores.history_id "
+        f"where (scores.history_id is null or scores.model_version <> {version_sql} "
+        "or scores.features_hash <> features.features_hash)"
+    )
+
+
+def _pending_query(wh: Warehouse, columns: Sequence[str], version: str, after_id: int, limit: int) -> str:
+    selected = ["features.history_id", "features.features_hash", *(f"features.{wh.quote(c)}" for c in columns)]
+    return (
+        f"select {', '.join(selected)} {_pending_from(wh, version)} and features.history_id > {int(after_id)} "
         f"order by features.history_id limit {int(limit)}"
     )
 
 
 def pending_count(wh: Warehouse, version: str) -> int:
-    features, scores = _relation(wh, FEATURES_MODEL), _relation(wh, SCORES_TABLE)
-    version_sql = "'" + version.replace("'", "''") + "'"
-    row = wh.query(
-        f"select count(*) from {features} as features left join {scores} as scores "
-        f"on features.history_id = scores.history_id where scores.history_id is null "
-        f"or scores.model_version <> {version_sql} or scores.features_hash <> features.features_hash"
-    )[0]
-    return int(row[0])
+    return int(wh.query(f"select count(*) {_pending_from(wh, version)}")[0][0])
 
 
 def score(
@@ -475,7 +474,3 @@ def _score_batch(
     order.append("scored_at")
     table = pa.table({name: out[name] for name in order})
     return wh.replace_rows(wh.target.schema, SCORES_TABLE, table, "history_id")
-
-
-def evaluation_json(evaluation: Sequence[learn.EvalRow]) -> str:
-    return json.dumps([row.__dict__ for row in evaluation], default=str)
