@@ -1,8 +1,8 @@
 -- Daily statistics of the rule metrics of fct_calls: one row per call date x metric x dimension x
 -- dimension value (x label for label metrics). Dimensions: all (one row, dimension_value 'all'),
 -- operator, channel, service (requested_service_id); a missing member is '(none)'. Numeric metrics: count
--- of calls with a value, mean, p50, p90 (lm_percentile_cont, linear interpolation); label metrics: count
--- and share of each label among the calls with a label.
+-- of calls with a value, mean, p50, p90 (lm_percentile_cont over the counted distinct values, linear
+-- interpolation); label metrics: count and share of each label among the calls with a label.
 -- Incremental by day: the pre-hook deletes the days of int_stats_refresh_days (the days whose calls this
 -- run rescored, where they are now and where they were), the run appends those days recomputed from
 -- fct_calls; a full run (first run, --full-refresh) computes every day.
@@ -79,6 +79,19 @@ numeric_values as (
     {%- endfor %}
 ),
 
+-- equal values counted once per group: the ranking and the percentiles read one row per distinct value
+value_counts as (
+    select
+        call_date,
+        metric_code,
+        dimension,
+        dimension_value,
+        metric_value,
+        count(*) as rows_at_value
+    from numeric_values
+    group by call_date, metric_code, dimension, dimension_value, metric_value
+),
+
 ranked as (
     select
         call_date,
@@ -86,11 +99,14 @@ ranked as (
         dimension,
         dimension_value,
         metric_value,
-        row_number() over (
-            partition by call_date, metric_code, dimension, dimension_value order by metric_value
+        rows_at_value,
+        sum(rows_at_value) over (
+            partition by call_date, metric_code, dimension, dimension_value
+            order by metric_value
+            rows between unbounded preceding and current row
         ) as value_rank,
-        count(*) over (partition by call_date, metric_code, dimension, dimension_value) as value_count
-    from numeric_values
+        sum(rows_at_value) over (partition by call_date, metric_code, dimension, dimension_value) as value_count
+    from value_counts
 ),
 
 numeric_stats as (
@@ -100,10 +116,10 @@ numeric_stats as (
         dimension,
         dimension_value,
         cast(null as {{ string_type }}) as value_label,
-        count(*) as call_count,
-        avg(metric_value) as value_mean,
-        {{ lm_percentile_cont('metric_value', 0.5, 'value_rank', 'value_count') }} as value_p50,
-        {{ lm_percentile_cont('metric_value', 0.9, 'value_rank', 'value_count') }} as value_p90,
+        sum(rows_at_value) as call_count,
+        sum(metric_value * rows_at_value) / sum(rows_at_value) as value_mean,
+        {{ lm_percentile_cont('metric_value', 0.5, 'value_rank', 'value_count', 'rows_at_value') }} as value_p50,
+        {{ lm_percentile_cont('metric_value', 0.9, 'value_rank', 'value_count', 'rows_at_value') }} as value_p90,
         cast(null as {{ lm_type_float() }}) as label_share
     from ranked
     group by call_date, metric_code, dimension, dimension_value

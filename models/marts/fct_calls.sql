@@ -35,7 +35,6 @@
         ) %}
     {%- endif %}
 {%- endif %}
-{%- set caller_window_days = lm_var('lm_caller_window_days') %}
 
 with
 
@@ -62,22 +61,6 @@ calls as (
         requested_service_id,
         previous_call_gap_hours
     from {{ ref('int_calls_enriched') }}
-),
-
-validated as (
-    select
-        history_id,
-        caller_key,
-        call_started_at,
-        quarantine_reason
-    from {{ ref('int_calls_validated') }}
-),
-
-gradings as (
-    select
-        history_id,
-        outcome
-    from {{ ref('int_call_scores_latest') }}
 ),
 
 operational as (
@@ -126,49 +109,11 @@ params as (
     from {{ ref('int_calc_params') }}
 ),
 
--- When the same caller next booked (a later valid call graded record), for this run's calls: the calls
--- of the callers in scope, in order, as in int_calls_caller_context (a window, no self-join). Counted
--- within the attribution window, at most var lm_caller_window_days (int_scoring_scope recomputes a call
--- when a call of its caller that close changes).
-scoped_callers as (
-    select distinct caller_key
-    from {{ ref('int_scoring_scope') }}
-    where caller_key is not null
-),
-
-caller_calls as (
-    select
-        validated.history_id,
-        validated.caller_key,
-        validated.call_started_at,
-        case when gradings.outcome = 'record' then validated.call_started_at end as booked_at
-    from scoped_callers
-    inner join validated
-        on scoped_callers.caller_key = validated.caller_key
-    left join gradings
-        on validated.history_id = gradings.history_id
-    where validated.quarantine_reason is null
-),
-
-sequenced as (
+caller_context as (
     select
         history_id,
-        call_started_at,
-        min(booked_at) over (
-            partition by caller_key order by call_started_at, history_id
-            rows between 1 following and unbounded following
-        ) as next_booked_at
-    from caller_calls
-),
-
-later_bookings as (
-    select sequenced.history_id
-    from sequenced
-    cross join params
-    where
-        sequenced.next_booked_at <= {{ lm_add_interval('sequenced.call_started_at', caller_window_days, 'day') }}
-        and {{ lm_seconds_between('sequenced.call_started_at', 'sequenced.next_booked_at') }}
-        <= params.attribution_window_days * 86400
+        next_booked_gap_hours
+    from {{ ref('int_calls_caller_context') }}
 ),
 
 facts as (
@@ -214,7 +159,10 @@ facts as (
         coalesce(calls.outcome = 'record', false) as is_booked,
         (
             coalesce(calls.is_target, false)
-            and (coalesce(calls.outcome = 'record', false) or later_bookings.history_id is not null)
+            and (
+                coalesce(calls.outcome = 'record', false)
+                or coalesce(caller_context.next_booked_gap_hours <= params.attribution_window_days * 24, false)
+            )
         ) as is_attributed_booked,
         operational.response_speed_score,
         operational.talk_time_efficiency,
@@ -238,8 +186,8 @@ facts as (
         on calls.history_id = quality.history_id
     inner join risk
         on calls.history_id = risk.history_id
-    left join later_bookings
-        on calls.history_id = later_bookings.history_id
+    left join caller_context
+        on calls.history_id = caller_context.history_id
 ),
 
 final as (

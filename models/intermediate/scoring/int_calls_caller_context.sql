@@ -1,5 +1,6 @@
--- For each call in this run's scope: when the same caller called just before (at-call context) and when they
--- next got an answered call (read only by the as-of-now followup_needed_flag), from the caller's
+-- For each call in this run's scope: when the same caller called just before (at-call context), when they
+-- next got an answered call (read only by the as-of-now followup_needed_flag) and when they next booked
+-- (a later call graded record: fct_calls' attributed conversion, a statistic, not a metric), from the caller's
 -- valid calls (quarantined calls do not count). Gaps are in hours and only kept within
 -- var lm_caller_window_days, so a call's context depends only on calls that close to it - which is what
 -- lets int_scoring_scope recompute just the neighbours of a changed call.
@@ -20,6 +21,13 @@ valid_calls as (
     where quarantine_reason is null
 ),
 
+gradings as (
+    select
+        history_id,
+        outcome
+    from {{ ref('int_call_scores_latest') }}
+),
+
 scoped_callers as (
     select distinct valid_calls.caller_key
     from scope
@@ -33,10 +41,13 @@ caller_calls as (
         valid_calls.history_id,
         valid_calls.caller_key,
         valid_calls.call_started_at,
-        case when valid_calls.call_status = 'answered' then valid_calls.call_started_at end as answered_at
+        case when valid_calls.call_status = 'answered' then valid_calls.call_started_at end as answered_at,
+        case when gradings.outcome = 'record' then valid_calls.call_started_at end as booked_at
     from scoped_callers
     inner join valid_calls
         on scoped_callers.caller_key = valid_calls.caller_key
+    left join gradings
+        on valid_calls.history_id = gradings.history_id
 ),
 
 sequenced as (
@@ -47,7 +58,11 @@ sequenced as (
         min(answered_at) over (
             partition by caller_key order by call_started_at, history_id
             rows between 1 following and unbounded following
-        ) as next_answered_at
+        ) as next_answered_at,
+        min(booked_at) over (
+            partition by caller_key order by call_started_at, history_id
+            rows between 1 following and unbounded following
+        ) as next_booked_at
     from caller_calls
 ),
 
@@ -55,7 +70,8 @@ gaps as (
     select
         history_id,
         {{ lm_seconds_between('previous_call_at', 'call_started_at') }} / 3600.0 as previous_call_gap_hours,
-        {{ lm_seconds_between('call_started_at', 'next_answered_at') }} / 3600.0 as next_answered_gap_hours
+        {{ lm_seconds_between('call_started_at', 'next_answered_at') }} / 3600.0 as next_answered_gap_hours,
+        {{ lm_seconds_between('call_started_at', 'next_booked_at') }} / 3600.0 as next_booked_gap_hours
     from sequenced
 ),
 
@@ -69,7 +85,11 @@ final as (
         case
             when gaps.next_answered_gap_hours <= {{ lm_var('lm_caller_window_days') * 24 }}
                 then gaps.next_answered_gap_hours
-        end as next_answered_gap_hours
+        end as next_answered_gap_hours,
+        case
+            when gaps.next_booked_gap_hours <= {{ lm_var('lm_caller_window_days') * 24 }}
+                then gaps.next_booked_gap_hours
+        end as next_booked_gap_hours
     from scope
     left join gaps
         on scope.history_id = gaps.history_id
