@@ -11,7 +11,8 @@
 -- Incremental like fct_calls: the pre-hook deletes the rows of the scope's calls (also those gone or
 -- quarantined since), the run appends their recomputed rows. features_hash (md5 of every feature) tells
 -- lm score which calls' inputs changed since their score: a row rebuilt with the same inputs keeps its
--- hash.
+-- hash; on MySQL/MariaDB its index (which holds the primary key too) lets lm score find those calls
+-- without reading the wide rows.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -20,6 +21,7 @@
     post_hook=["{{ lm_stats_index_hook([
         {'name': 'pk_int_forecast_features', 'columns': ['history_id'], 'unique': true},
         {'name': 'ix_int_forecast_features_caller', 'columns': ['caller_key', 'call_started_at']},
+        {'name': 'ix_int_forecast_features_hash', 'columns': ['features_hash']},
     ]) }}"],
 ) }}
 -- depends_on: {{ ref('int_scoring_scope') }}

@@ -8,7 +8,9 @@
 --   has_complaint     - a later call of the same caller within forecast_complaint_days (30) whose latest
 --                       grading has call_category complaint.
 -- A label is known (is_*_closed) only when its window ended by the latest valid call: a call whose window
--- is still open is right-censored, never a training example (it is still scored). Calls without a caller
+-- is still open is right-censored, never a training example (it is still scored). caller_last_call_at (the
+-- caller's latest valid call) lets lm train keep every caller with a call in a holdout period out of the
+-- training side without reading the caller key or a window of its own. Calls without a caller
 -- key have no observable later calls and no row here. A view: read only by lm train, never stale.
 {{ config(materialized='view') }}
 
@@ -80,7 +82,8 @@ sequenced as (
         min(complaint_at) over (
             partition by caller_key order by call_started_at, history_id
             rows between 1 following and unbounded following
-        ) as next_complaint_at
+        ) as next_complaint_at,
+        max(call_started_at) over (partition by caller_key) as caller_last_call_at
     from caller_calls
 ),
 
@@ -88,6 +91,7 @@ timeline as (
     select
         sequenced.history_id,
         sequenced.is_conversion_population,
+        sequenced.caller_last_call_at,
         {{ lm_seconds_between('sequenced.call_started_at', 'history_end.history_end_at') }} as observed_sec,
         {{ lm_seconds_between('sequenced.call_started_at', 'sequenced.next_call_at') }} as next_call_after_sec,
         {{ lm_seconds_between('sequenced.call_started_at', 'sequenced.next_booked_at') }} as next_booked_after_sec,
@@ -113,7 +117,8 @@ final as (
         case when coalesce(next_booked_after_sec <= booking_window_sec, false) then 1 else 0 end
             as has_later_booking,
         case when coalesce(next_complaint_after_sec <= complaint_window_sec, false) then 1 else 0 end
-            as has_complaint
+            as has_complaint,
+        caller_last_call_at
     from timeline
 )
 

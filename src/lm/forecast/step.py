@@ -197,8 +197,12 @@ def _span(wh: Warehouse) -> tuple[int, int]:
 
 
 def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int], truth_schema: str | None) -> str:
+    """Features, labels and the per-metric "caller has a holdout call" flag of every labelled call: a keyed
+    join and no window or sort (the labels view carries the caller's last call; lm sorts in Python), so
+    the server never sorts the wide feature rows."""
     features, labels = _relation(wh, FEATURES_MODEL), _relation(wh, LABELS_MODEL)
-    selected = [f"features.{wh.quote(name)}" for name in columns]
+    selected = ["features.history_id as row_history_id"]
+    selected += [f"features.{wh.quote(name)}" for name in columns]
     label_columns = [name for spec in METRICS for name in (spec.label, spec.closed)]
     label_columns.append("is_conversion_population")
     selected += [f"labels.{name}" for name in label_columns]
@@ -206,8 +210,7 @@ def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int],
     for spec in METRICS:
         cut = _from_epoch(wh, cuts[spec.code])
         selected.append(
-            f"max(case when features.call_started_at >= {cut} then 1 else 0 end) "
-            f"over (partition by features.caller_key) as holdout_caller_{spec.code}"
+            f"case when labels.caller_last_call_at >= {cut} then 1 else 0 end as holdout_caller_{spec.code}"
         )
     joins = [f"inner join {labels} as labels on features.history_id = labels.history_id"]
     if truth_schema:
@@ -217,7 +220,7 @@ def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int],
     # every labelled call: the shortest window closed (the others are masked per metric)
     return (
         f"select {', '.join(selected)} from {features} as features {' '.join(joins)} "
-        f"where labels.is_second_call_closed = 1 order by features.call_started_at, features.history_id"
+        "where labels.is_second_call_closed = 1"
     )
 
 
@@ -253,7 +256,7 @@ def train(
     data = wh.query_arrow(_training_query(wh, columns, cuts, source_schema if has_truth else None))
     if data.num_rows == 0:
         raise ForecastError("no call has a closed label window yet: nothing to learn from")
-    data = data.take(pc.sort_indices(data, [("call_ts", "ascending")]))  # MariaDB drops a derived ORDER BY
+    data = data.take(pc.sort_indices(data, [("call_ts", "ascending"), ("row_history_id", "ascending")]))
     features = _as_float(data.select(columns))
     call_ts = np.asarray(data["call_ts"].to_numpy(zero_copy_only=False), dtype=np.int64)
     models: dict[str, learn.MetricModel] = {}
@@ -392,16 +395,20 @@ def _pending_from(wh: Warehouse, version: str) -> str:
     )
 
 
-def _pending_query(wh: Warehouse, columns: Sequence[str], version: str, after_id: int, limit: int) -> str:
+def _pending_ids(wh: Warehouse, version: str) -> np.ndarray:
+    """Sorted ids of the calls that need a score: a narrow scan (on MySQL/MariaDB the index on features_hash
+    covers it), so finding a few new calls does not read every wide feature row."""
+    ids = wh.query_arrow(f"select features.history_id {_pending_from(wh, version)}")["history_id"]
+    return np.sort(np.asarray(ids.to_numpy(zero_copy_only=False), dtype=np.int64))
+
+
+def _pending_query(wh: Warehouse, columns: Sequence[str], version: str, first_id: int, last_id: int) -> str:
+    """The feature rows of the pending calls with ids first_id..last_id (a range of the primary key)."""
     selected = ["features.history_id", "features.features_hash", *(f"features.{wh.quote(c)}" for c in columns)]
     return (
-        f"select {', '.join(selected)} {_pending_from(wh, version)} and features.history_id > {int(after_id)} "
-        f"order by features.history_id limit {int(limit)}"
+        f"select {', '.join(selected)} {_pending_from(wh, version)} "
+        f"and features.history_id between {int(first_id)} and {int(last_id)}"
     )
-
-
-def pending_count(wh: Warehouse, version: str) -> int:
-    return int(wh.query(f"select count(*) {_pending_from(wh, version)}")[0][0])
 
 
 def score(
@@ -422,11 +429,12 @@ def score(
         raise ForecastError(
             f"model {version} was trained on other features than {FEATURES_MODEL} has now: run `lm train`"
         )
-    total = pending_count(wh, version)
+    pending = _pending_ids(wh, version)
+    total = len(pending)
     done = batches = 0
     if progress:
         progress(0, total)
-    for batch in _batches(wh, columns, version, batch_size):
+    for batch in _batches(wh, columns, version, pending, batch_size):
         done += _score_batch(wh, models, version, batch, columns)
         batches += 1
         if progress:
@@ -434,16 +442,15 @@ def score(
     return ScoreResult(version, done, batches)
 
 
-def _batches(wh: Warehouse, columns: Sequence[str], version: str, batch_size: int) -> Iterator[pa.Table]:
-    after_id = -1
-    while True:
-        batch = wh.query_arrow(_pending_query(wh, columns, version, after_id, batch_size))
-        if batch.num_rows == 0:
-            return
-        yield batch
-        after_id = int(pc.max(batch["history_id"]).as_py())
-        if batch.num_rows < batch_size:
-            return
+def _batches(
+    wh: Warehouse, columns: Sequence[str], version: str, pending: np.ndarray, batch_size: int
+) -> Iterator[pa.Table]:
+    """The pending calls' feature rows, batch_size ids at a time, each batch one primary-key range."""
+    for start in range(0, len(pending), batch_size):
+        chunk = pending[start : start + batch_size]
+        batch = wh.query_arrow(_pending_query(wh, columns, version, int(chunk[0]), int(chunk[-1])))
+        if batch.num_rows:
+            yield batch
 
 
 def _score_batch(
