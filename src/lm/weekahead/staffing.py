@@ -65,16 +65,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 import numpy as np
-from scipy.special import betainc
+from numpy.typing import ArrayLike
+from scipy.special import gammaln
 
-#: Queue-part terms below exp(-_LOG_TAIL) of the largest term are dropped (1e-17 relative).
-_LOG_TAIL = 40.0
 #: A hard cap on the truncated queue length (only reached with near-infinite patience and an overload).
 _MAX_QUEUE_STATES = 2_000_000
+#: Queue terms below exp(-_LOG_TAIL) of the total are left out (about 1e-16 relative).
+_LOG_TAIL = 37.0
+#: Rows x queue states evaluated in one numpy pass (bounds the memory of a batch: 8 bytes x ~10 arrays each).
+_CHUNK_CELLS = 400_000
 #: Tolerance of the ceil() in staffing (14 / 0.7 is 20.000000000000004 in floating point).
 _CEIL_EPS = 1e-9
 #: The agent search gives up beyond this many agents (a plan of that size is an input error).
@@ -182,7 +185,7 @@ class ErlangAResult:
     offered_load: float  # Erlangs
     p_wait: float  # an arrival finds all agents busy
     p_abandon: float  # hangs up before being answered
-    p_answered: float  # 1 - p_abandon
+    p_answered: float  # 1 - p_abandon (with infinite patience and N <= A: the share answered at capacity)
     service_level: float  # answered within the threshold / offered
     service_level_excl_short: float  # answered within the threshold / (offered - abandoned within short_abandon_sec)
     abandon_rate_excl_short: float  # abandoned after short_abandon_sec / (offered - abandoned within it)
@@ -193,23 +196,256 @@ class ErlangAResult:
     short_abandon_sec: float
 
 
-def _queue_log_terms(lam: float, n_mu: float, theta: float) -> np.ndarray:
-    """log of prod_{k=1..j} lam / (n_mu + k theta) for j = 0..K, truncated where negligible."""
-    rho = lam / n_mu if n_mu > 0 else math.inf
+_A_FIELDS = tuple(f.name for f in fields(ErlangAResult))
+
+
+@dataclass(frozen=True)
+class ErlangABatch:
+    """Erlang A figures of many intervals at once: one numpy array per field of `ErlangAResult`."""
+
+    agents: np.ndarray
+    offered_load: np.ndarray
+    p_wait: np.ndarray
+    p_abandon: np.ndarray
+    p_answered: np.ndarray
+    service_level: np.ndarray
+    service_level_excl_short: np.ndarray
+    abandon_rate_excl_short: np.ndarray
+    p_abandon_short: np.ndarray
+    asa_sec: np.ndarray
+    mean_wait_all_sec: np.ndarray
+    occupancy: np.ndarray
+    short_abandon_sec: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.agents.size)
+
+    def row(self, i: int) -> ErlangAResult:
+        values = {name: float(getattr(self, name)[i]) for name in _A_FIELDS}
+        values["agents"] = int(self.agents[i])
+        return ErlangAResult(**values)
+
+
+def incomplete_beta_int(a: ArrayLike, theta_t: ArrayLike, size: int) -> np.ndarray:
+    """``I_x(a, b)`` for ``x = exp(-theta_t)`` and ``b = 1..size``: the regularized incomplete beta at integer b.
+
+    ``I_x(a, b)`` is the probability of at most ``b - 1`` failures before the a-th success at success probability
+    x (negative binomial), so a whole row is one cumulative sum of the pmf ``x^a (a)_m / m! (1 - x)^m``, built in
+    log space (no cancellation, no overflow for large a or b); far cheaper than ``scipy.special.betainc`` per
+    element (the tests check it against scipy). Scalars give shape ``(size,)``, arrays of r rows ``(r, size)``.
+    """
+    a_arr = np.atleast_1d(np.asarray(a, dtype=float))[:, None]
+    t_arr = np.atleast_1d(np.asarray(theta_t, dtype=float))[:, None]
+    m = np.arange(1.0, size)
+    log_pmf = np.empty((max(a_arr.shape[0], t_arr.shape[0]), size))
+    log_pmf[:, :1] = -a_arr * t_arr  # log x^a
+    with np.errstate(divide="ignore"):  # theta_t = 0: x = 1, I = 1 for every b
+        log1mx = np.log(-np.expm1(-t_arr))
+    log_pmf[:, 1:] = log_pmf[:, :1] + np.cumsum(np.log((a_arr + m - 1.0) / m), axis=1) + m * log1mx
+    out = np.minimum(np.cumsum(np.exp(log_pmf), axis=1), 1.0)
+    return out[0] if np.ndim(a) == 0 and np.ndim(theta_t) == 0 else out
+
+
+def erlang_b_batch(agents: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """`erlang_b` for arrays of agents and loads (the same recursion, run up to the largest N)."""
+    agents = np.asarray(agents, dtype=np.int64)
+    load = np.asarray(load, dtype=float)
+    b = np.ones(np.broadcast(agents, load).shape)
+    for n in range(1, int(agents.max(initial=0)) + 1):
+        step = load * b / (n + load * b)
+        b = np.where(n <= agents, step, b)
+    return np.where(load == 0, np.where(agents > 0, 0.0, 1.0), b)
+
+
+def _queue_states(lam: np.ndarray, n_mu: np.ndarray, theta: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Queue positions j = 0..K-1 to sum per row: past K the stationary terms are below e^-_LOG_TAIL of the total.
+
+    ``log t_j = log prod_{k<=j} lam / (N mu + k theta) = j log y - (lgamma(c + j + 1) - lgamma(c + 1))`` with
+    ``y = lam / theta``, ``c = N mu / theta``; it rises up to the mode ``j* = max(0, y - c)`` and falls after it,
+    so the cut is found by bisection past the mode against the total's lower bound max(1/B - 1, t_j*).
+    """
     y = lam / theta
-    k_poisson = math.e**2 * y + 60.0  # the terms are below (e y / j)^j <= exp(-j) past e^2 y
-    k_geo = math.inf if rho >= 1.0 else 60.0 / -math.log(rho) + 1.0  # ... and below rho^j when stable
-    k_max = int(min(k_poisson, k_geo, _MAX_QUEUE_STATES))
-    k = np.arange(1, k_max + 1, dtype=float)
-    log_terms = np.concatenate(([0.0], np.cumsum(math.log(lam) - np.log(n_mu + k * theta))))
-    keep = log_terms >= log_terms.max() - _LOG_TAIL
-    last = int(np.nonzero(keep)[0][-1])
-    return log_terms[: last + 1]
+    c = n_mu / theta
+    log_y = np.log(y)
+    base = gammaln(c + 1.0)
+
+    def log_t(j: np.ndarray) -> np.ndarray:
+        return j * log_y - (gammaln(c + j + 1.0) - base)
+
+    mode = np.maximum(0.0, np.floor(y - c))
+    with np.errstate(divide="ignore"):
+        log_below = np.log1p(-b) - np.log(b)
+    floor_level = np.maximum(log_below, log_t(mode)) - _LOG_TAIL
+    lo, hi = mode.copy(), mode + 16.0
+    for _ in range(64):  # grow hi until it is past the cut (the terms fall at least geometrically after the mode)
+        past = (log_t(hi) < floor_level) | (hi >= _MAX_QUEUE_STATES)
+        if past.all():
+            break
+        lo = np.where(past, lo, hi)
+        hi = np.where(past, hi, np.minimum(2.0 * hi + 16.0, _MAX_QUEUE_STATES))
+    for _ in range(64):  # bisection: log_t(lo) >= floor_level > log_t(hi)
+        if np.all(hi - lo <= 1.0):
+            break
+        mid = np.floor((lo + hi) / 2.0)
+        below = log_t(mid) < floor_level
+        hi = np.where(below, mid, hi)
+        lo = np.where(below, lo, mid)
+    return hi.astype(np.int64) + 1
 
 
-def _logsumexp(x: np.ndarray) -> float:
-    m = float(x.max())
-    return m + math.log(float(np.exp(x - m).sum()))
+def _queue_sums(
+    lam: np.ndarray, n_mu: np.ndarray, theta: np.ndarray, b: np.ndarray, t: np.ndarray, s: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """P(wait), P(answered), P(answered within t), P(abandoned within s), E[queue], E[wait; answered] per row,
+    summed over the queue position j an arrival finds (the module docstring); rows are grouped by truncation."""
+    k_rows = _queue_states(lam, n_mu, theta, b)
+    # rows with similar truncation together (size classes of x1.5), at most _CHUNK_CELLS cells per numpy pass
+    size_class = np.ceil(np.log(k_rows) / math.log(1.5)).astype(np.int64)
+    order = np.lexsort((k_rows, size_class))
+    out = [np.empty(lam.size) for _ in range(6)]
+    start = 0
+    while start < order.size:
+        stop = start + 1
+        cls = size_class[order[start]]
+        while (
+            stop < order.size
+            and size_class[order[stop]] == cls
+            and k_rows[order[stop]] * (stop + 1 - start) <= _CHUNK_CELLS
+        ):
+            stop += 1
+        idx = order[start:stop]
+        chunk = _queue_sums_chunk(lam[idx], n_mu[idx], theta[idx], b[idx], t[idx], s[idx], int(k_rows[idx].max()))
+        for arr, val in zip(out, chunk, strict=True):
+            arr[idx] = val
+        start = stop
+    return tuple(out)
+
+
+def _queue_sums_chunk(
+    lam: np.ndarray, n_mu: np.ndarray, theta: np.ndarray, b: np.ndarray, t: np.ndarray, s: np.ndarray, size: int
+) -> tuple[np.ndarray, ...]:
+    lam_c, n_mu_c, theta_c = lam[:, None], n_mu[:, None], theta[:, None]
+    k = np.arange(1.0, size)
+    log_terms = np.zeros((lam.size, size))  # log prod_{k<=j} lam / (N mu + k theta), j = 0..size-1
+    log_terms[:, 1:] = np.cumsum(np.log(lam_c) - np.log(n_mu_c + k * theta_c), axis=1)
+    top = log_terms.max(axis=1)
+    log_queue = top + np.log(np.exp(log_terms - top[:, None]).sum(axis=1))
+    with np.errstate(divide="ignore"):  # b = 1 (never here: N >= 1) would give log(0)
+        log_below = np.log1p(-b) - np.log(b)  # sum_{n<N} p(n) / p(N) = 1/B - 1
+    q = np.exp(log_terms - np.logaddexp(log_below, log_queue)[:, None])  # P(arrival finds j waiting)
+    j1 = np.arange(1.0, size + 1.0)  # j + 1
+    rate = n_mu_c + j1 * theta_c
+    ans_j = n_mu_c / rate
+    a_beta = n_mu / theta
+    p_wait = q.sum(axis=1)
+    q_ans = q * ans_j
+    p_answered = 1.0 - p_wait + q_ans.sum(axis=1)
+    answered_t = 1.0 - p_wait + (q_ans * (1.0 - incomplete_beta_int(a_beta + 1.0, theta * t, size))).sum(axis=1)
+    # abandoned within s = 1 - answered within s - still waiting at s (exp(-theta s) P(V > s))
+    ts = theta * s
+    ab_s = (
+        1.0
+        - ans_j * (1.0 - incomplete_beta_int(a_beta + 1.0, ts, size))
+        - np.exp(-ts)[:, None] * incomplete_beta_int(a_beta, ts, size)
+    )
+    p_short = np.clip((q * ab_s).sum(axis=1), 0.0, 1.0)
+    mean_queue = (q * j1).sum(axis=1) - p_wait
+    answered_wait = (q_ans * np.cumsum(1.0 / rate, axis=1)).sum(axis=1)
+    return p_wait, p_answered, answered_t, p_short, mean_queue, answered_wait
+
+
+def erlang_a_batch(
+    calls: ArrayLike,
+    aht_sec: ArrayLike,
+    agents: ArrayLike,
+    mean_patience_sec: ArrayLike,
+    sl_threshold_sec: ArrayLike = 20.0,
+    interval_sec: ArrayLike = 3600.0,
+    short_abandon_sec: ArrayLike = 0.0,
+) -> ErlangABatch:
+    """`erlang_a` for many intervals in one numpy pass (the arguments broadcast against each other)."""
+    calls_a, aht, ag, pat, t, iv, s = (
+        np.atleast_1d(np.asarray(x, dtype=float)).ravel()
+        for x in np.broadcast_arrays(
+            calls, aht_sec, agents, mean_patience_sec, sl_threshold_sec, interval_sec, short_abandon_sec
+        )
+    )
+    if not (np.all(np.isfinite(calls_a)) and np.all(calls_a >= 0)):
+        raise ValueError("calls must be finite and >= 0")
+    if not (np.all(np.isfinite(aht)) and np.all(aht > 0)) or not np.all(iv > 0):
+        raise ValueError("aht_sec and interval_sec must be > 0")
+    if np.any(ag < 0) or np.any(ag != np.floor(ag)):
+        raise ValueError("agents must be whole numbers >= 0")
+    if not np.all(pat > 0):
+        raise ValueError("mean_patience_sec must be > 0 (math.inf for no abandonment)")
+    if np.any(t < 0) or np.any(s < 0):
+        raise ValueError("thresholds must be >= 0")
+    n = ag.astype(np.int64)
+    load = calls_a / iv * aht
+    res = {name: np.zeros(load.size) for name in _A_FIELDS}
+    res["agents"], res["offered_load"], res["short_abandon_sec"] = n, load, s
+    # rows with no calls keep the zeros except:
+    empty = load == 0
+    for name in ("p_answered", "service_level", "service_level_excl_short"):
+        res[name][empty] = 1.0
+
+    def put(mask: np.ndarray, **values: ArrayLike) -> None:
+        for name, value in values.items():
+            res[name][mask] = value if np.ndim(value) == 0 else np.asarray(value)[mask]
+
+    finite = np.isfinite(pat)
+    theta = np.where(finite, 1.0 / pat, 0.0)
+    # nobody to answer: every caller waits until he hangs up
+    none = ~empty & (n == 0) & finite
+    p_short0 = -np.expm1(-theta * s)
+    put(
+        none,
+        p_wait=1.0,
+        p_abandon=1.0,
+        p_abandon_short=p_short0,
+        abandon_rate_excl_short=np.where(p_short0 < 1, 1.0, 0.0),
+        asa_sec=math.inf,
+        mean_wait_all_sec=pat,
+    )
+    # infinite patience: Erlang C
+    for i in np.nonzero(~empty & ~finite)[0]:
+        r = _erlang_a_no_abandon(int(n[i]), float(load[i]), float(aht[i]), float(t[i]), float(s[i]))
+        for name in _A_FIELDS:
+            if name != "agents":
+                res[name][i] = getattr(r, name)
+    general = ~empty & (n > 0) & finite
+    b = np.zeros(load.size)
+    if general.any():
+        b[general] = erlang_b_batch(n[general], load[general])
+    no_wait = general & (b == 0.0)  # so many agents that Erlang B underflows: nobody waits
+    put(no_wait, p_answered=1.0, service_level=1.0, service_level_excl_short=1.0, occupancy=load / np.maximum(n, 1))
+    main = general & (b > 0.0)
+    if main.any():
+        lam = calls_a[main] / iv[main]
+        n_mu = n[main] / aht[main]
+        p_wait, p_ans, ans_t, p_short, mean_queue, ans_wait = _queue_sums(
+            lam, n_mu, theta[main], b[main], t[main], s[main]
+        )
+        counted = 1.0 - p_short
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sl_ex = np.where(counted > 0, ans_t / counted, 0.0)
+            ab_ex = np.where(counted > 0, (1.0 - p_ans - p_short) / counted, 0.0)
+            asa = np.where(p_ans > 0, ans_wait / p_ans, math.inf)
+        values = {
+            "p_wait": p_wait,
+            "p_abandon": 1.0 - p_ans,
+            "p_answered": p_ans,
+            "service_level": ans_t,
+            "service_level_excl_short": sl_ex,
+            "abandon_rate_excl_short": ab_ex,
+            "p_abandon_short": p_short,
+            "asa_sec": asa,
+            "mean_wait_all_sec": mean_queue / lam,  # Little: E[queue] / lambda
+            "occupancy": load[main] * p_ans / n[main],
+        }
+        for name, value in values.items():
+            res[name][main] = value
+    return ErlangABatch(**res)
 
 
 def erlang_a(
@@ -222,80 +458,16 @@ def erlang_a(
     short_abandon_sec: float = 0.0,
 ) -> ErlangAResult:
     """Erlang A for one interval: ``mean_patience_sec`` is the callers' mean patience (``math.inf``: Erlang C)."""
-    load = offered_load(calls, aht_sec, interval_sec)
-    if agents < 0:
-        raise ValueError("agents must be >= 0")
-    if not mean_patience_sec > 0:
-        raise ValueError("mean_patience_sec must be > 0 (math.inf for no abandonment)")
-    if sl_threshold_sec < 0 or short_abandon_sec < 0:
-        raise ValueError("thresholds must be >= 0")
-    if load == 0:
-        return ErlangAResult(agents, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, short_abandon_sec)
-    if math.isinf(mean_patience_sec):
-        return _erlang_a_no_abandon(agents, load, aht_sec, sl_threshold_sec, short_abandon_sec)
-    theta = 1.0 / mean_patience_sec
-    lam = calls / interval_sec
-    mu = 1.0 / aht_sec
-    if agents == 0:  # nobody answers: every caller waits until he hangs up
-        p_short = 1.0 - math.exp(-theta * short_abandon_sec)
-        ab_rate = 1.0 if p_short < 1.0 else 0.0
-        return ErlangAResult(
-            0, load, 1.0, 1.0, 0.0, 0.0, 0.0, ab_rate, p_short, math.inf, mean_patience_sec, 0.0, short_abandon_sec
-        )
-    n_mu = agents * mu
-    b = erlang_b(agents, load)
-    if b == 0.0:  # so many agents that Erlang B underflows: nobody waits
-        return ErlangAResult(
-            agents, load, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, load / agents, short_abandon_sec
-        )
-    log_terms = _queue_log_terms(lam, n_mu, theta)
-    # normaliser relative to p(N): sum_{n<N} p(n)/p(N) = 1/B - 1, plus the queue part
-    log_below = math.log1p(-b) - math.log(b) if b < 1.0 else -math.inf
-    log_norm = float(np.logaddexp(log_below, _logsumexp(log_terms)))
-    q = np.exp(log_terms - log_norm)  # P(an arrival finds j callers waiting), j = 0..K
-    j1 = np.arange(1, q.size + 1, dtype=float)  # j + 1
-    ans_j = n_mu / (n_mu + j1 * theta)
-    a_beta = n_mu / theta
-    x_t = math.exp(-theta * sl_threshold_sec)
-    ans_t_j = ans_j * (1.0 - betainc(a_beta + 1.0, j1, x_t)) if sl_threshold_sec > 0 else np.zeros_like(q)
-    x_s = math.exp(-theta * short_abandon_sec)
-    if short_abandon_sec > 0:
-        ans_s_j = ans_j * (1.0 - betainc(a_beta + 1.0, j1, x_s))
-        ab_s_j = np.clip(1.0 - ans_s_j - x_s * betainc(a_beta, j1, x_s), 0.0, 1.0)
-    else:
-        ab_s_j = np.zeros_like(q)
-    wait_ans_j = ans_j * np.cumsum(1.0 / (n_mu + j1 * theta))
-
-    p_wait = float(q.sum())
-    p_no_wait = 1.0 - p_wait
-    p_answered = p_no_wait + float(q @ ans_j)
-    p_abandon = 1.0 - p_answered
-    answered_t = p_no_wait + float(q @ ans_t_j)
-    p_short = float(q @ ab_s_j)
-    counted = 1.0 - p_short
-    mean_wait_all = float(q @ (j1 - 1.0)) / lam  # Little: E[queue] / lambda
-    asa = float(q @ wait_ans_j) / p_answered if p_answered > 0 else math.inf
-    return ErlangAResult(
-        agents=agents,
-        offered_load=load,
-        p_wait=p_wait,
-        p_abandon=p_abandon,
-        p_answered=p_answered,
-        service_level=answered_t,
-        service_level_excl_short=answered_t / counted if counted > 0 else 0.0,
-        abandon_rate_excl_short=(p_abandon - p_short) / counted if counted > 0 else 0.0,
-        p_abandon_short=p_short,
-        asa_sec=asa,
-        mean_wait_all_sec=mean_wait_all,
-        occupancy=load * p_answered / agents,
-        short_abandon_sec=short_abandon_sec,
-    )
+    _check_inputs(calls, aht_sec, interval_sec)
+    return erlang_a_batch(
+        calls, aht_sec, agents, mean_patience_sec, sl_threshold_sec, interval_sec, short_abandon_sec
+    ).row(0)
 
 
 def _erlang_a_no_abandon(
     agents: int, load: float, aht_sec: float, sl_threshold_sec: float, short_abandon_sec: float
 ) -> ErlangAResult:
-    """Infinite patience: Erlang C in the Erlang A result shape (unstable: nobody answered in a finite time)."""
+    """Infinite patience: Erlang C in the Erlang A result shape."""
     c = _erlang_c_result(agents, load, erlang_b(agents, load), aht_sec, sl_threshold_sec)
     if not c.stable:  # the queue grows without end: the agents answer at capacity, nobody within a finite T
         occupancy = 0.0 if agents == 0 else 1.0
@@ -414,33 +586,99 @@ def agents_required_erlang_a(
     The SL is ``service_level`` (answered within the threshold / offered) when ``short_abandon_sec`` is 0,
     otherwise ``service_level_excl_short`` (the project's KPI convention).
     """
-    _check_targets(sl_target, max_occupancy, shrinkage)
-    load = offered_load(calls, aht_sec, interval_sec)
-    if load == 0:
-        return StaffingRequirement("erlang_a", 0, 0, "none", 0.0, 1.0, 0.0, 0.0, 0.0)
-    occ_floor = _occupancy_floor(load, max_occupancy)
+    _check_inputs(calls, aht_sec, interval_sec)
+    return agents_required_erlang_a_batch(
+        calls,
+        aht_sec,
+        mean_patience_sec,
+        sl_target,
+        sl_threshold_sec,
+        max_occupancy,
+        shrinkage,
+        interval_sec,
+        short_abandon_sec,
+    )[0]
 
-    def sl_of(r: ErlangAResult) -> float:
-        return r.service_level_excl_short if short_abandon_sec > 0 else r.service_level
 
-    # Answered calls cannot exceed the capacity (N / A of the offered), so SL >= target needs
-    # N >= target * A * (1 - P(abandon within short_abandon_sec)) >= target * A * exp(-theta * short_abandon_sec).
-    sl_floor = math.floor(sl_target * load * math.exp(-short_abandon_sec / mean_patience_sec))
-    n = max(occ_floor, sl_floor, 1)
-
-    def evaluate(agents: int) -> ErlangAResult:
-        return erlang_a(calls, aht_sec, agents, mean_patience_sec, sl_threshold_sec, interval_sec, short_abandon_sec)
-
-    res = evaluate(n)
-    while sl_of(res) < sl_target:
-        if n >= _MAX_AGENTS:
-            raise ValueError(f"no staffing up to {_MAX_AGENTS} agents meets the target")
-        n += 1
-        res = evaluate(n)
-    binding = _binding(n, occ_floor, lambda m: sl_of(evaluate(m)), sl_target)
-    return StaffingRequirement(
-        "erlang_a", n, scheduled_staff(n, shrinkage), binding, load, sl_of(res), res.asa_sec, load / n, res.p_abandon
+def agents_required_erlang_a_batch(
+    calls: ArrayLike,
+    aht_sec: ArrayLike,
+    mean_patience_sec: ArrayLike,
+    sl_target: ArrayLike = 0.80,
+    sl_threshold_sec: ArrayLike = 20.0,
+    max_occupancy: ArrayLike = 0.85,
+    shrinkage: ArrayLike = 0.0,
+    interval_sec: ArrayLike = 3600.0,
+    short_abandon_sec: ArrayLike = 0.0,
+) -> list[StaffingRequirement]:
+    """`agents_required_erlang_a` for many intervals (broadcast arguments): all rows step up together."""
+    calls_a, aht, pat, target, t, cap, shrink, iv, s = (
+        np.atleast_1d(np.asarray(x, dtype=float)).ravel()
+        for x in np.broadcast_arrays(
+            calls,
+            aht_sec,
+            mean_patience_sec,
+            sl_target,
+            sl_threshold_sec,
+            max_occupancy,
+            shrinkage,
+            interval_sec,
+            short_abandon_sec,
+        )
     )
+    for tg, cp, sh in {(float(x), float(y), float(z)) for x, y, z in zip(target, cap, shrink, strict=True)}:
+        _check_targets(tg, cp, sh)
+    load = calls_a / iv * aht
+    occ_floor = np.maximum(1, np.ceil(load / cap - _CEIL_EPS)).astype(np.int64)
+    # Answered calls cannot exceed the capacity (N / A of the offered), so SL >= target needs
+    # N >= target * A * (1 - P(abandon within s)) >= target * A * exp(-s / patience).
+    sl_floor = np.floor(target * load * np.exp(-s / pat)).astype(np.int64)
+    n = np.maximum(np.maximum(occ_floor, sl_floor), 1)
+    n[load == 0] = 0
+
+    def evaluate(rows: np.ndarray, agents: np.ndarray) -> ErlangABatch:
+        return erlang_a_batch(calls_a[rows], aht[rows], agents, pat[rows], t[rows], iv[rows], s[rows])
+
+    def sl_of(batch: ErlangABatch, rows: np.ndarray) -> np.ndarray:
+        return np.where(s[rows] > 0, batch.service_level_excl_short, batch.service_level)
+
+    found: dict[int, ErlangAResult] = {}
+    todo = np.nonzero(load > 0)[0]
+    while todo.size:
+        batch = evaluate(todo, n[todo])
+        met = sl_of(batch, todo) >= target[todo]
+        for k in np.nonzero(met)[0]:
+            found[int(todo[k])] = batch.row(int(k))
+        todo = todo[~met]
+        if np.any(n[todo] >= _MAX_AGENTS):
+            raise ValueError(f"no staffing up to {_MAX_AGENTS} agents meets the target")
+        n[todo] += 1
+    # the occupancy cap binds where N sits on its floor and one agent fewer would meet the service level
+    check = np.nonzero((n == occ_floor) & (n > 1) & (load > 0))[0]
+    occupancy_binds = np.zeros(load.size, dtype=bool)
+    if check.size:
+        below = evaluate(check, n[check] - 1)
+        occupancy_binds[check] = sl_of(below, check) >= target[check]
+    out: list[StaffingRequirement] = []
+    for i in range(load.size):
+        if load[i] == 0:
+            out.append(StaffingRequirement("erlang_a", 0, 0, "none", 0.0, 1.0, 0.0, 0.0, 0.0))
+            continue
+        r = found[i]
+        out.append(
+            StaffingRequirement(
+                "erlang_a",
+                int(n[i]),
+                scheduled_staff(int(n[i]), float(shrink[i])),
+                "occupancy" if occupancy_binds[i] else "service_level",
+                float(load[i]),
+                r.service_level_excl_short if s[i] > 0 else r.service_level,
+                r.asa_sec,
+                float(load[i] / n[i]),
+                r.p_abandon,
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------
