@@ -8,16 +8,19 @@ import math
 
 import numpy as np
 import pytest
-from scipy.special import gammaln
+from scipy.special import betainc, gammaln
 from scipy.stats import poisson
 
 from lm.weekahead.staffing import (
     agents_required_erlang_a,
+    agents_required_erlang_a_batch,
     agents_required_erlang_c,
     erlang_a,
+    erlang_a_batch,
     erlang_b,
     erlang_c,
     estimate_patience,
+    incomplete_beta_int,
     scheduled_staff,
 )
 
@@ -350,3 +353,48 @@ def test_estimate_patience_edges() -> None:
     assert (est.mean_patience_sec, est.n_calls, est.n_abandoned) == (40.0, 2, 1)
     with pytest.raises(ValueError):
         estimate_patience([1.0], [True, False])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The numerical building blocks and the batch forms
+# ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("a", "theta_t"), [(15.0, 0.1), (0.3, 2.0), (250.0, 0.05), (1e6, 2e-5), (3.0, 0.0)])
+def test_incomplete_beta_int_matches_scipy(a: float, theta_t: float) -> None:
+    b = np.arange(1.0, 401.0)
+    np.testing.assert_allclose(incomplete_beta_int(a, theta_t, 400), betainc(a, b, math.exp(-theta_t)), atol=1e-11)
+    rows = incomplete_beta_int(np.array([a, 2.0]), np.array([theta_t, 0.5]), 30)
+    assert rows.shape == (2, 30)
+    np.testing.assert_allclose(rows[1], betainc(2.0, b[:30], math.exp(-0.5)), atol=1e-12)
+
+
+BATCH_CASES = [  # calls, aht, agents, patience, threshold, short abandons
+    (0.0, 180.0, 2, 120.0, 20.0, 5.0),
+    (3.0, 240.0, 1, 120.0, 20.0, 5.0),
+    (200.0, 180.0, 14, 180.0, 20.0, 0.0),
+    (200.0, 180.0, 0, 120.0, 20.0, 5.0),
+    (2000.0, 180.0, 80, 120.0, 30.0, 5.0),
+    (200.0, 180.0, 12, math.inf, 20.0, 0.0),
+    (50.0, 300.0, 3, 60.0, 45.0, 10.0),
+    (900.0, 240.0, 70, 1e7, 20.0, 5.0),
+]
+
+
+def test_erlang_a_batch_rows_do_not_depend_on_their_neighbours() -> None:
+    cols = [np.array(c) for c in zip(*BATCH_CASES, strict=True)]
+    batch = erlang_a_batch(cols[0], cols[1], cols[2], cols[3], cols[4], 3600.0, cols[5])
+    assert len(batch) == len(BATCH_CASES)
+    for i, (calls, aht, agents, patience, t, s) in enumerate(BATCH_CASES):
+        single = erlang_a(calls, aht, agents, patience, t, short_abandon_sec=s)
+        row = batch.row(i)
+        for name in ("p_wait", "p_abandon", "service_level", "service_level_excl_short", "asa_sec", "occupancy"):
+            assert getattr(row, name) == pytest.approx(getattr(single, name), rel=1e-12, abs=1e-15), (i, name)
+
+
+def test_agents_required_batch_matches_single_searches() -> None:
+    calls = np.array([0.0, 4.0, 120.0, 260.0, 900.0])
+    patience = np.array([120.0, 120.0, 60.0, 240.0, 180.0])
+    reqs = agents_required_erlang_a_batch(calls, 240.0, patience, 0.8, 20.0, 0.85, 0.3, 3600.0, 5.0)
+    for c, p, req in zip(calls, patience, reqs, strict=True):
+        assert req == agents_required_erlang_a(float(c), 240.0, float(p), 0.8, 20.0, 0.85, 0.3, 3600.0, 5.0)

@@ -15,9 +15,8 @@ Library or own code
     normal here), and with positions <= load its ``waiting_probability`` returns a meaningless number instead
     of saying the queue is unstable; the times are in minutes.
 Its published test values (the Call Centre Helper worked example) are reproduced in
-``pytests/test_staffing.py``, so the choice is checked against it. The scientific part that is worth a
-library, the regularized incomplete beta function, comes from ``scipy.special`` (already pinned: scikit-learn
-depends on it).
+``pytests/test_staffing.py``, so the choice is checked against it. Only ``scipy.special.gammaln`` is used from
+scipy (already pinned: scikit-learn depends on it); the tests also use scipy to check our closed forms.
 
 Models
 ------
@@ -28,21 +27,25 @@ recursion ``B(n) = A B(n-1) / (n + A B(n-1))``; ``C = N B / (N - A (1 - B))``; s
 
 Erlang A (M/M/N+M, Palm 1943 / Garnett, Mandelbaum & Reiman 2002): callers' patience is exponential with mean
 ``1 / theta``. The stationary distribution is the birth-death chain with death rates
-``min(n, N) mu + max(n - N, 0) theta``; its queue part ``p(N + j) = p(N) prod_{k<=j} lambda / (N mu + k theta)``
-is summed in log space up to a truncation where the terms are below 1e-17 of the largest (exact to double
-precision), the part below N comes from Erlang B. By PASTA an arrival finds ``j`` callers waiting with
-probability ``p(N + j)``. Under FCFS its offered wait ``V`` (the wait it would have with infinite patience) is a
-sum of independent exponentials with rates ``N mu + k theta``, ``k = 0..j``; rates in arithmetic progression
-give closed forms through the regularized incomplete beta ``I_x(a, b)`` with ``x = exp(-theta t)``:
+``min(n, N) mu + max(n - N, 0) theta``. Its queue part ``p(N + j) = p(N) prod_{k<=j} lambda / (N mu + k theta)``
+is summed in log space up to the position where the terms fall below 1e-16 of the total (found by bisection on
+the lgamma form of the product: exact to double precision); the part below N comes from Erlang B. By PASTA an
+arrival finds ``j`` callers waiting with probability ``p(N + j)``. Under FCFS its offered wait ``V`` (the wait it
+would have with infinite patience) is a sum of independent exponentials with rates ``N mu + k theta``,
+``k = 0..j``; rates in arithmetic progression give closed forms through the regularized incomplete beta
+``I_x(a, b)`` with ``x = exp(-theta t)``:
   * ``P(V <= t | j) = 1 - I_x(N mu / theta, j + 1)``;
   * ``P(answered | j) = N mu / (N mu + (j + 1) theta)``;
   * ``P(answered within t | j) = N mu / (N mu + (j + 1) theta) * (1 - I_x(N mu / theta + 1, j + 1))``;
   * ``P(abandoned within t | j) = 1 - P(answered within t | j) - exp(-theta t) I_x(N mu / theta, j + 1)``;
   * ``E[V; answered | j] = N mu / (N mu + (j + 1) theta) * sum_{k=1}^{j+1} 1 / (N mu + k theta)``.
 (Tilting ``exp(-theta V)`` turns each rate ``r`` into ``r + theta``, and a sum of exponentials with rates
-``theta (c + k)``, ``k = 1..m``, has ``P(S <= t) = P(X >= exp(-theta t))`` with ``X ~ Beta(c + 1, m)``.) The tests
-check these against a direct birth-death solution, against the flow identity
-``P(abandon) = theta E[queue] / lambda`` and against a simulation of the queue.
+``theta (c + k)``, ``k = 1..m``, has ``P(S <= t) = P(X >= exp(-theta t))`` with ``X ~ Beta(c + 1, m)``.) With
+integer ``b = j + 1`` the incomplete beta is a negative-binomial CDF, so a whole row over j is one cumulative sum
+(`incomplete_beta_int`). `erlang_a_batch` evaluates many intervals in one numpy pass (the what-if step does a
+week of hours x scenarios at once); `erlang_a` is its one-interval form. The tests check all this against
+``scipy.special.betainc``, a direct birth-death solution, the flow identity
+``P(abandon) = theta E[queue] / lambda`` and a simulation of the queue.
 
 Service-level conventions of Erlang A (``ErlangAResult``):
   * ``service_level`` = answered within T / offered: abandoned calls count as failures (the offered

@@ -12,6 +12,9 @@ Units and conventions
   ``floor(N)`` and ``ceil(N)`` agents (weight ``N - floor(N)`` on the larger team), the usual quasi-stationary
   reading of an hourly average. ``extra_operators`` are in the same unit (people on the phones).
   Shrinkage is used only for the staffing requirement (``scheduled_required = ceil(agents / (1 - shrinkage))``).
+* ``offered`` are the calls that reach the queue. The model's short abandons are impatient callers who hang up
+  within ``short_abandon_sec``; misdials that the history also counts as short abandons are not modelled (net
+  them out of the offered forecast where they are frequent).
 * Service level and abandonment follow the project's KPIs (``vw_lm_kpi_daily``): SL = answered within
   ``sla_answer_sec`` / (offered - abandoned within ``short_abandon_sec``), abandonment = abandoned after
   ``short_abandon_sec`` / the same denominator; with ``short_abandon_sec = 0`` both are shares of offered calls.
