@@ -227,6 +227,13 @@ def test_erlang_a_handles_overload_and_no_agents() -> None:
     assert 0.19 < over.p_abandon < 0.25  # at least 1 - 80/100 must abandon
     assert over.p_abandon >= 1 - 80 / 100
     assert over.occupancy <= 1.0
+    # patience of hours against the overload: the queue settles near (lambda - N mu) / theta = 1100 callers
+    long = erlang_a(2000, 180, 80, 1e4)
+    assert long.p_answered == pytest.approx(0.8, abs=1e-9)  # the agents answer at capacity
+    assert long.mean_wait_all_sec == pytest.approx(0.2 * 1e4, rel=0.01)
+    # patience of centuries: beyond the truncation cap, evaluated as Erlang C's unstable queue
+    endless = erlang_a(2000, 180, 80, 1e10)
+    assert (endless.service_level, endless.p_answered, endless.asa_sec) == (0.0, 0.8, math.inf)
     none = erlang_a(200, 180, 0, 120, short_abandon_sec=5)
     assert (none.p_answered, none.service_level, none.abandon_rate_excl_short) == (0.0, 0.0, 1.0)
     assert none.p_abandon_short == pytest.approx(1 - math.exp(-5 / 120))

@@ -75,8 +75,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import gammaln
 
-#: A hard cap on the truncated queue length (only reached with near-infinite patience and an overload).
-_MAX_QUEUE_STATES = 2_000_000
+#: A cap on the queue positions summed. Only patience of days against an overload gets there: such a queue
+#: is Erlang C's unstable one for any practical purpose, and is evaluated as that (no abandonment).
+_MAX_QUEUE_STATES = 100_000
 #: Queue terms below exp(-_LOG_TAIL) of the total are left out (about 1e-16 relative).
 _LOG_TAIL = 37.0
 #: Rows x queue states evaluated in one numpy pass (bounds the memory of a batch: 8 bytes x ~10 arrays each).
@@ -297,11 +298,16 @@ def _queue_states(lam: np.ndarray, n_mu: np.ndarray, theta: np.ndarray, b: np.nd
 
 
 def _queue_sums(
-    lam: np.ndarray, n_mu: np.ndarray, theta: np.ndarray, b: np.ndarray, t: np.ndarray, s: np.ndarray
+    lam: np.ndarray,
+    n_mu: np.ndarray,
+    theta: np.ndarray,
+    b: np.ndarray,
+    t: np.ndarray,
+    s: np.ndarray,
+    k_rows: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """P(wait), P(answered), P(answered within t), P(abandoned within s), E[queue], E[wait; answered] per row,
     summed over the queue position j an arrival finds (the module docstring); rows are grouped by truncation."""
-    k_rows = _queue_states(lam, n_mu, theta, b)
     # rows with similar truncation together (size classes of x1.5), at most _CHUNK_CELLS cells per numpy pass
     size_class = np.ceil(np.log(k_rows) / math.log(1.5)).astype(np.int64)
     order = np.lexsort((k_rows, size_class))
@@ -423,11 +429,20 @@ def erlang_a_batch(
     no_wait = general & (b == 0.0)  # so many agents that Erlang B underflows: nobody waits
     put(no_wait, p_answered=1.0, service_level=1.0, service_level_excl_short=1.0, occupancy=load / np.maximum(n, 1))
     main = general & (b > 0.0)
+    k_rows = np.zeros(load.size, dtype=np.int64)
+    if main.any():
+        k_rows[main] = _queue_states(calls_a[main] / iv[main], n[main] / aht[main], theta[main], b[main])
+    for i in np.nonzero(main & (k_rows > _MAX_QUEUE_STATES))[0]:  # patience of days against an overload
+        r = _erlang_a_no_abandon(int(n[i]), float(load[i]), float(aht[i]), float(t[i]), float(s[i]))
+        for name in _A_FIELDS:
+            if name != "agents":
+                res[name][i] = getattr(r, name)
+    main &= k_rows <= _MAX_QUEUE_STATES
     if main.any():
         lam = calls_a[main] / iv[main]
         n_mu = n[main] / aht[main]
         p_wait, p_ans, ans_t, p_short, mean_queue, ans_wait = _queue_sums(
-            lam, n_mu, theta[main], b[main], t[main], s[main]
+            lam, n_mu, theta[main], b[main], t[main], s[main], k_rows[main]
         )
         counted = 1.0 - p_short
         with np.errstate(divide="ignore", invalid="ignore"):
