@@ -254,6 +254,8 @@ def erlang_b_batch(agents: np.ndarray, load: np.ndarray) -> np.ndarray:
     """`erlang_b` for arrays of agents and loads (the same recursion, run up to the largest N)."""
     agents = np.asarray(agents, dtype=np.int64)
     load = np.asarray(load, dtype=float)
+    if agents.size == 1 and load.size == 1:  # one interval: the plain loop is cheaper than numpy steps
+        return np.full(np.broadcast(agents, load).shape, erlang_b(int(agents.item()), float(load.item())))
     b = np.ones(np.broadcast(agents, load).shape)
     for n in range(1, int(agents.max(initial=0)) + 1):
         step = load * b / (n + load * b)
