@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lm.weekahead import whatif
 from lm.weekahead.staffing import StaffingRequirement, agents_required_erlang_a, agents_required_erlang_c, erlang_a
 from lm.weekahead.whatif import (
     BASELINE,
+    SCENARIO_COLUMNS,
     CalcParams,
     PlanHour,
     Scenario,
@@ -271,6 +273,15 @@ def test_scenario_seed_csv() -> None:
         parse_scenarios_csv(header + "\na,,,,,,,,\na,,,,,,,,\n")
     with pytest.raises(ValueError, match="line 2"):
         parse_scenarios_csv(header + "\na,,,,,10,,,\n")  # hour_from without hour_to
+
+
+def test_the_documented_seed_example_parses() -> None:
+    doc = whatif.__doc__ or ""
+    example = doc.split("Example::", 1)[1].strip("\n")
+    text = "\n".join(line.strip() for line in example.splitlines() if line.strip()) + "\n"
+    scenarios = parse_scenarios_csv(text)
+    assert [s.code for s in scenarios] == ["baseline", "vol_plus_10", "aht_minus_20", "plus_2_midday"]
+    assert text.splitlines()[0] == ",".join(SCENARIO_COLUMNS)
 
 
 def test_calc_params_from_a_profile_and_plan_rows() -> None:

@@ -3,7 +3,12 @@
 Input: a week of forecast hours (`PlanHour`: ds, offered calls, AHT, bookings, the operators the history shows
 for that weekday-hour), the calc parameters (`CalcParams`) and scenarios (`Scenario`). Each hour is evaluated
 with Erlang A (`lm.weekahead.staffing.erlang_a`, the callers' mean patience from `estimate_patience`), once as
-planned (the baseline) and once per scenario. Plain dataclasses; ``ScenarioResult.hour_rows()`` gives dicts.
+planned (the baseline) and once per scenario; all hours of all scenarios go through `erlang_a_batch` in one
+numpy pass. Plain dataclasses; ``ScenarioResult.hour_rows()`` gives dicts.
+
+`CalcParams` field names are calc-profile parameter codes: ``sla_answer_sec`` and ``short_abandon_sec`` exist in
+``lm_calc_profiles``; ``sl_target``, ``max_occupancy``, ``shrinkage``, ``mean_patience_sec`` (and optionally
+``interval_sec``) are new codes for it. ``CalcParams.from_parameters`` reads a profile's code -> value pairs.
 
 Units and conventions
 ---------------------
