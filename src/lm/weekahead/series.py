@@ -417,6 +417,81 @@ def _open_coverage(cv: pd.DataFrame, panel: _Panel) -> pd.DataFrame:
     )
 
 
+def _conformal_quantile(errors: np.ndarray, level: float) -> float:
+    """Split-conformal quantile: the ceil((n + 1) level)-th smallest error (the largest if that is past n)."""
+    e = np.sort(errors)
+    k = min(int(np.ceil((e.size + 1) * level)), e.size)
+    return float(e[k - 1]) if e.size else np.nan
+
+
+def _error_group(ds: pd.Series, grain: Grain) -> np.ndarray:
+    """Errors are pooled per hour of the day for the hourly grain (noise differs a lot by hour), all together daily."""
+    return pd.DatetimeIndex(ds).hour.to_numpy() if grain == "hour" else np.zeros(len(ds), dtype=int)
+
+
+def _apply_quantiles(frame: pd.DataFrame, mask: np.ndarray, q: dict[int, np.ndarray], cfg: WeekAheadConfig) -> None:
+    """Bounds T^-1(T(point) -/+ q_level) on the masked rows, in place; rows without a quantile keep theirs."""
+    tp = _transform(frame.loc[mask, "point"].to_numpy(float), cfg.transform)
+    for level in LEVELS:
+        qq = q[level]
+        ok = ~np.isnan(qq)
+        lo = frame.loc[mask, f"lo_{level}"].to_numpy(float)
+        hi = frame.loc[mask, f"hi_{level}"].to_numpy(float)
+        lo[ok] = _untransform(tp[ok] - qq[ok], cfg.transform)
+        hi[ok] = _untransform(tp[ok] + qq[ok], cfg.transform)
+        frame.loc[mask, f"lo_{level}"] = lo
+        frame.loc[mask, f"hi_{level}"] = hi
+    frame.loc[mask, "lo_95"] = np.minimum(frame.loc[mask, "lo_95"], frame.loc[mask, "lo_80"])
+    frame.loc[mask, "hi_95"] = np.maximum(frame.loc[mask, "hi_95"], frame.loc[mask, "hi_80"])
+
+
+def _backtest_conformal(
+    cv: pd.DataFrame, fc: pd.DataFrame, panel: _Panel, model: str, cfg: WeekAheadConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replace `model`'s intervals by split-conformal ones calibrated on its own backtest errors.
+
+    Errors |T(actual) - T(point)| (T = the transform) of the backtest rows the model forecast (forced zeros left
+    out), per series and error group (hour of the day, or all rows for the day grain); bound = T^-1(T(point) -/+
+    the conformal quantile). The forecast uses every origin's errors; each backtest origin uses only the other
+    origins' errors (leave one origin out), so the backtest coverage stays out of sample."""
+    cv = cv.copy()
+    fc = fc.copy()
+    actual = panel.frame.set_index(["unique_id", "ds"])["y"]
+    sel = ((cv["model"] == model) & ~cv["forced_zero"]).to_numpy()
+    rows = cv.loc[sel, ["unique_id", "ds", "cutoff", "point"]].copy()
+    y = actual.reindex(pd.MultiIndex.from_frame(rows[["unique_id", "ds"]])).to_numpy(float)
+    rows["e"] = np.abs(_transform(y, cfg.transform) - _transform(rows["point"].to_numpy(float), cfg.transform))
+    rows["g"] = _error_group(rows["ds"], panel.grain)
+    buckets = {
+        (str(k[0]), int(k[1])): (g["e"].to_numpy(float), g["cutoff"].to_numpy())
+        for k, g in rows.groupby(["unique_id", "g"], sort=False)
+    }
+
+    def quantiles(frame: pd.DataFrame, leave_out: bool) -> dict[int, np.ndarray]:
+        uid = frame["unique_id"].to_numpy()
+        grp = _error_group(frame["ds"], panel.grain)
+        cut = frame["cutoff"].to_numpy()
+        out = {level: np.full(len(frame), np.nan) for level in LEVELS}
+        cache: dict[tuple[Any, ...], tuple[float, ...]] = {}
+        for i in range(len(frame)):
+            key = (str(uid[i]), int(grp[i]), cut[i] if leave_out else None)
+            if key not in cache:
+                bucket = buckets.get(key[:2])
+                if bucket is None:
+                    cache[key] = tuple(np.nan for _ in LEVELS)
+                else:
+                    errs = bucket[0][bucket[1] != cut[i]] if leave_out else bucket[0]
+                    cache[key] = tuple(_conformal_quantile(errs, level / 100) for level in LEVELS)
+            for j, level in enumerate(LEVELS):
+                out[level][i] = cache[key][j]
+        return out
+
+    fsel = ((fc["model"] == model) & ~fc["forced_zero"]).to_numpy()
+    _apply_quantiles(fc, fsel, quantiles(fc.loc[fsel], leave_out=False), cfg)
+    _apply_quantiles(cv, sel, quantiles(cv.loc[sel], leave_out=True), cfg)
+    return cv, fc
+
+
 def _covers(row: pd.Series) -> bool:
     return bool(
         COVERAGE_BANDS[80][0] <= row["coverage_80"] <= COVERAGE_BANDS[80][1]
