@@ -12,7 +12,7 @@ timestamp, and a timestamp with no row counts as zero (the line was closed, noth
 Models (statsforecast aliases in the `model` column):
   day:  SeasonalNaive (season 7, the baseline) and AutoETS (season 7, model 'ZNA': error type chosen, no trend,
         additive season on the sqrt scale; trends were 5x slower and no better on a week ahead);
-  hour: SeasonalNaive (season 168, the baseline) and MSTL (seasons 24 and 168, AutoETS 'ZZN' trend, STL with
+  hour: SeasonalNaive (season 168, the baseline) and MSTL (seasons 24 and 168, AutoETS 'ANN' trend, STL with
         LOESS jumps for speed) fitted on the last `hourly_input_weeks` weeks.
 Every model is fitted on sqrt(y) (variance stabilising for counts, `transform='sqrt'`); points and bounds are
 squared back (the point is then a median-type forecast, which is what MAE/MASE reward), clipped at 0 and put in
@@ -235,7 +235,7 @@ def _models(grain: Grain, names: Sequence[str], cfg: WeekAheadConfig, conformal:
             out.append(
                 MSTL(
                     season_length=[24, season],
-                    trend_forecaster=AutoETS(model="ZZN"),
+                    trend_forecaster=AutoETS(model="ANN"),
                     stl_kwargs={"trend_jump": 30, "low_pass_jump": 30, "seasonal_jump": 2},
                     alias="MSTL",
                     prediction_intervals=pi,
