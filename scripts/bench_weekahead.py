@@ -55,7 +55,8 @@ def main() -> int:
     print(f"rows: forecasts {len(res.forecasts)}, final {len(res.final)}, backtest {len(res.backtest)}")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(res.intervals.to_string(index=False))
-        digest = res.summary.groupby(["grain", "model"])[["mase", "wape", "coverage_80", "coverage_95"]].mean()
+        cols = ["mase", "wape", "coverage_80", "coverage_95", "coverage_80_open", "coverage_95_open"]
+        digest = res.summary.groupby(["grain", "model"])[cols].mean()
         print(digest.round(3).to_string())
         print(res.chosen.groupby(["grain", "model"]).size().rename("chosen").to_string())
     return 0

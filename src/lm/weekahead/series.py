@@ -114,8 +114,11 @@ class WeekAheadResult:
     forecasts: series_id, grain, ds, model, point, lo_80, hi_80, lo_95, hi_95, point_base, interval_method, chosen
       - every model of every series, H days ahead (H rows daily, 24 H hourly per series and model).
     final: the same columns for the chosen model of each series only (reconciled per grain).
-    backtest: series_id, grain, model, cutoff, n, mae, mase, wape, coverage_80, coverage_95, interval_method.
-    summary: series_id, grain, model, n_origins, mase, wape, mae, coverage_80, coverage_95, interval_method, chosen.
+    backtest: series_id, grain, model, cutoff, n, mae, mase, wape, coverage_80, coverage_95, n_open,
+      coverage_80_open, coverage_95_open, interval_method - one row per origin; *_open = over the rows the model
+      forecast (the forced zeros of closed slots and closures, trivially covered, left out).
+    summary: series_id, grain, model, n_origins, mase, wape, mae, coverage_80, coverage_95, n_open,
+      coverage_80_open, coverage_95_open, interval_method, chosen.
     chosen: series_id, grain, model, mase, reason ('backtest' | 'short history').
     intervals: grain, model, method, coverage_80, coverage_95 (of the models' own intervals, open rows) .
     special_ratios: series_id, grain, kind, ratio, n_days, source - used for the future special days.
@@ -389,8 +392,17 @@ def _score(cv: pd.DataFrame, panel: _Panel, cfg: WeekAheadConfig) -> pd.DataFram
         in80=((rows["y"] >= rows["lo_80"]) & (rows["y"] <= rows["hi_80"])).astype(float),
         in95=((rows["y"] >= rows["lo_95"]) & (rows["y"] <= rows["hi_95"])).astype(float),
     )
+    is_open = ~rows["forced_zero"].to_numpy(bool)
+    rows = rows.assign(
+        open=is_open.astype(float),
+        in80o=rows["in80"].where(is_open),
+        in95o=rows["in95"].where(is_open),
+    )
     per = rows.groupby(["unique_id", "model", "cutoff"], as_index=False).agg(
         n=("y", "size"),
+        n_open=("open", "sum"),
+        coverage_80_open=("in80o", "mean"),
+        coverage_95_open=("in95o", "mean"),
         mae=("abs_err", "mean"),
         sum_abs=("abs_err", "sum"),
         sum_y=("y", "sum"),
@@ -501,7 +513,12 @@ def _covers(row: pd.Series) -> bool:
 
 def _summarise(per: pd.DataFrame) -> pd.DataFrame:
     """Per series x model: mean MASE over the origins, pooled WAPE (sum_abs, sum_y) and pooled coverage."""
-    hits = per.assign(h80=per["coverage_80"] * per["n"], h95=per["coverage_95"] * per["n"])
+    hits = per.assign(
+        h80=per["coverage_80"] * per["n"],
+        h95=per["coverage_95"] * per["n"],
+        h80o=per["coverage_80_open"].fillna(0.0) * per["n_open"],
+        h95o=per["coverage_95_open"].fillna(0.0) * per["n_open"],
+    )
     out = hits.groupby(["unique_id", "model"], as_index=False).agg(
         n_origins=("cutoff", "size"),
         mase=("mase", "mean"),
@@ -511,7 +528,12 @@ def _summarise(per: pd.DataFrame) -> pd.DataFrame:
         n=("n", "sum"),
         h80=("h80", "sum"),
         h95=("h95", "sum"),
+        n_open=("n_open", "sum"),
+        h80o=("h80o", "sum"),
+        h95o=("h95o", "sum"),
     )
+    out["coverage_80_open"] = out["h80o"] / out["n_open"].where(out["n_open"] > 0)
+    out["coverage_95_open"] = out["h95o"] / out["n_open"].where(out["n_open"] > 0)
     out["coverage_80"] = out["h80"] / out["n"]
     out["coverage_95"] = out["h95"] / out["n"]
     out["wape"] = (out["sum_abs"] / out["sum_y"].where(out["sum_y"] > 0)).astype(float)
@@ -669,6 +691,9 @@ def forecast_week_ahead(
         "wape",
         "coverage_80",
         "coverage_95",
+        "n_open",
+        "coverage_80_open",
+        "coverage_95_open",
         "interval_method",
     ]
     summary_cols = [
@@ -681,6 +706,9 @@ def forecast_week_ahead(
         "mae",
         "coverage_80",
         "coverage_95",
+        "n_open",
+        "coverage_80_open",
+        "coverage_95_open",
         "interval_method",
         "chosen",
     ]

@@ -84,13 +84,15 @@ def generate(
     holidays: Sequence[date] | None = None,
     closures: Sequence[date] = (),
     shifts: Sequence[tuple[float, float]] = ((0.45, 1.25), (0.8, 0.85)),
+    day_noise: float = 0.08,
     seed: int = 0,
 ) -> SyntheticHistory:
     """Generate `days` days of hourly and daily history from `start` (a Monday by default).
 
     Series: `calls_offered` (total) = sum of `calls_offered.ch1..chN`; with `extra_series` also `bookings`,
     `risky_cases` (small counts) and `workload_s` (seconds). Mean daily volume of the total on a Monday ~
-    `total_per_day` x 1.15 before level shifts.
+    `total_per_day` x 1.15 before level shifts. `day_noise` is the sd of a log-normal day effect shared by every
+    series (weather, news: the day-to-day over-dispersion of real call volumes beyond Poisson).
     """
     rng = np.random.default_rng(seed)
     hol = list(default_holidays(start, days) if holidays is None else holidays)
@@ -104,6 +106,7 @@ def generate(
     special[[i for i, d in enumerate(dates) if d in set(hol)]] = HOLIDAY_FACTOR
     special[[i for i, d in enumerate(dates) if d in set(clo)]] = 0.0
     level = _level(days, total_per_day, shifts, rng)
+    level = level * rng.lognormal(-0.5 * day_noise**2, day_noise, size=days)
 
     shares = rng.dirichlet(np.full(channels, 2.0))
     hourly_rows: dict[str, np.ndarray] = {}
