@@ -288,3 +288,14 @@ def test_bad_input_is_refused() -> None:
         forecast_week_ahead(df.assign(grain="week"))
     with pytest.raises(ValueError, match="kind"):
         forecast_week_ahead(df, [(date(2026, 1, 2), "strike")])
+
+
+def test_short_history_gets_the_baseline() -> None:
+    ds = pd.date_range("2026-01-05", periods=40, freq="D")
+    y = np.where(ds.dayofweek < 5, 100.0, 20.0) + np.arange(40) % 3
+    res = forecast_week_ahead(pd.DataFrame({"series_id": "new_channel", "grain": "day", "ds": ds, "y": y}))
+    chosen = res.chosen.iloc[0]
+    assert (chosen["series_id"], chosen["model"], chosen["reason"]) == ("new_channel", BASELINE, "short history")
+    assert res.backtest.empty and len(res.final) == 7
+    # the seasonal naive repeats the last week
+    np.testing.assert_allclose(res.final["point"].to_numpy(), y[-7:], rtol=1e-9)
