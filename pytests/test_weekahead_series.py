@@ -3,6 +3,7 @@ intraday profile with the line closed at night and on Sundays, level shifts, Poi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -299,3 +300,18 @@ def test_short_history_gets_the_baseline() -> None:
     assert res.backtest.empty and len(res.final) == 7
     # the seasonal naive repeats the last week
     np.testing.assert_allclose(res.final["point"].to_numpy(), y[-7:], rtol=1e-9)
+
+
+def test_statsforecast_conformal_option() -> None:
+    hist = synthetic.generate(START, 7 * 20, channels=1, extra_series=False, seed=9)
+    data = hist.daily[hist.daily["series_id"] == synthetic.TOTAL_ID]
+    cfg = WeekAheadConfig(backtest_origins=3, intervals="statsforecast_conformal", conformal_windows=3, n_jobs=1)
+    res = forecast_week_ahead(data, [SpecialDay(d, "holiday") for d in hist.holidays], None, cfg)
+    assert set(res.forecasts["interval_method"]) == {"statsforecast_conformal"}
+    assert (res.backtest.groupby("model").size() == 3).all()
+    _check_ordered(res.forecasts)
+    own = forecast_week_ahead(
+        data, [SpecialDay(d, "holiday") for d in hist.holidays], None, replace(cfg, intervals="model")
+    )
+    np.testing.assert_allclose(own.forecasts["point"], res.forecasts["point"])
+    assert not np.allclose(own.forecasts["hi_80"], res.forecasts["hi_80"])
