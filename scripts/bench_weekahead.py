@@ -2,8 +2,9 @@
 
 One year of daily and hourly history for 11 series (calls offered total + 7 channels, bookings, risky cases,
 workload seconds), i.e. 22 series; forecast + rolling-origin backtest of every series with the defaults.
-Prints the wall time split (statsforecast/statsmodels import = warm-up, fit/forecast, backtest, conformal refits,
-post-processing), the peak RSS and a digest of the backtest. Issue 11 goal: under 60 s on the 2-core machine.
+Prints the wall time split (warm-up = the statsforecast/statsmodels import; statsforecast 2.x has no numba JIT),
+fit/forecast, backtest, backtest-conformal calibration,
+post-processing, the peak RSS and a digest of the backtest. Issue 11 goal: under 60 s on the 2-core machine.
 
     .venv/bin/python scripts/bench_weekahead.py [--days 364] [--n-jobs 2] [--grain day|hour|both]
 """
