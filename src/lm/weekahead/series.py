@@ -11,7 +11,7 @@ timestamp, and a timestamp with no row counts as zero (the line was closed, noth
 
 Models (statsforecast aliases in the `model` column):
   day:  SeasonalNaive (season 7, the baseline) and AutoETS (season 7, model 'ZNA': error type chosen, no trend,
-        additive season on the sqrt scale; trends were 5x slower and no better on a week ahead);
+        additive season on the sqrt scale; full 'ZZZ' selection picked no trend on the bench data and was ~8x slower);
   hour: SeasonalNaive (season 168, the baseline) and MSTL (seasons 24 and 168, AutoETS 'ANN' trend, STL with
         LOESS jumps for speed) fitted on the last `hourly_input_weeks` weeks.
 Every model is fitted on sqrt(y) (variance stabilising for counts, `transform='sqrt'`); points and bounds are
@@ -131,9 +131,10 @@ class WeekAheadResult:
     summary: series_id, grain, model, n_origins, mase, wape, mae, coverage_80, coverage_95, n_open,
       coverage_80_open, coverage_95_open, interval_method, chosen.
     chosen: series_id, grain, model, mase, reason ('backtest' | 'short history').
-    intervals: grain, model, method, coverage_80, coverage_95 (of the models' own intervals, open rows) .
+    intervals: grain, model, method, n_rows, coverage_80, coverage_95 - the pooled backtest coverage of the models'
+      own intervals over the rows they forecast, which decided the method under intervals='auto'.
     special_ratios: series_id, grain, kind, ratio, n_days, source - used for the future special days.
-    timings: seconds per stage (prepare, forecast, backtest, conformal, post).
+    timings: seconds per stage (prepare, forecast, backtest, conformal = backtest-conformal calibration, post).
     """
 
     forecasts: pd.DataFrame
