@@ -574,6 +574,87 @@ def score_command(target: str | None, batch_size: int) -> None:
         score_calls(target, batch_size)
 
 
+def _backtest_table(run: Any) -> Table:
+    table = Table(title=f"forecast {run.run_id}: rolling-origin backtest (chosen model per series)")
+    for column in ("series", "grain", "model", "origins", "MASE", "WAPE", "80 % cover", "95 % cover", "intervals"):
+        table.add_column(column, justify="left" if column in ("series", "grain", "model", "intervals") else "right")
+
+    def number(value: Any, percent: bool = False) -> str:
+        if value is None or value != value:
+            return "-"
+        return f"{value:.0%}" if percent else f"{value:.2f}"
+
+    summary = run.result.summary
+    for row in summary[summary["chosen"]].sort_values(["grain", "series_id"]).itertuples(index=False):
+        table.add_row(
+            str(row.series_id),
+            str(row.grain),
+            str(row.model),
+            str(int(row.n_origins)),
+            number(row.mase),
+            number(row.wape, percent=True),
+            number(row.coverage_80_open, percent=True),
+            number(row.coverage_95_open, percent=True),
+            str(row.interval_method),
+        )
+    return table
+
+
+def _whatif_table(run: Any) -> Table:
+    table = Table(title="what-if: the forecast week under each scenario (Erlang A at the history's staffing)")
+    for column in ("scenario", "offered", "SL", "ASA s", "abandonment", "bookings", "operator hours"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for result in run.scenarios:
+        total = result.total
+        table.add_row(
+            result.scenario.code,
+            f"{total.offered:,.0f}",
+            "-" if total.service_level != total.service_level else f"{total.service_level:.1%}",
+            "-" if total.asa_sec != total.asa_sec else f"{total.asa_sec:.1f}",
+            "-" if total.abandon_rate != total.abandon_rate else f"{total.abandon_rate:.1%}",
+            f"{total.bookings:,.0f}",
+            f"{total.operator_hours:,.0f}",
+        )
+    return table
+
+
+def forecast_week(target: str | None, horizon_days: int, origins: int, history_days: int) -> Any:
+    from lm.weekahead import step as weekahead
+    from lm.weekahead.series import WeekAheadConfig
+
+    config = WeekAheadConfig(horizon_days=horizon_days, backtest_origins=origins)
+    with warehouse.connect(target) as wh:
+        started = time.monotonic()
+        with console.status("forecasting") as status:
+            run = weekahead.run_forecast(wh, config, history_days, progress=lambda text: status.update(text))
+        elapsed = time.monotonic() - started
+    console.print(_backtest_table(run))
+    console.print(_whatif_table(run))
+    detail = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in run.seconds.items())
+    console.print(
+        f"[green]forecast[/] {run.run_id}: {horizon_days} days ahead, daily and hourly, in {elapsed:.1f} s ({detail});"
+        f" callers' mean patience {run.mean_patience_sec:.0f} s; stored in lm_weekahead_forecast,"
+        " lm_weekahead_backtest, lm_staffing_hourly, lm_whatif_results"
+    )
+    return run
+
+
+@main.command("forecast")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+@click.option("--horizon-days", default=7, show_default=True, type=click.IntRange(1, 28))
+@click.option("--origins", default=8, show_default=True, type=click.IntRange(1, 52), help="Backtest origins.")
+@click.option("--history-days", default=364, show_default=True, type=click.IntRange(28, 3650))
+def forecast_command(target: str | None, horizon_days: int, origins: int, history_days: int) -> None:
+    """Forecast the week ahead (daily and hourly, 80 % / 95 % intervals), backtest, staff and run the what-ifs.
+
+    Reads the hourly history (int_weekahead_hourly, built by lm build) and the seeds lm_special_days and
+    lm_whatif_scenarios; prints the backtest of the chosen models and the what-if table and stores them.
+    """
+    warehouse.check_target_name(target)
+    with run_lock(target):
+        forecast_week(target, horizon_days, origins, history_days)
+
+
 def run_schedule(target: str | None, full_refresh: bool = False, retrain: bool = False) -> int:
     """rules (dbt build) -> train when asked or when no model exists -> score -> dbt build of what depends
     on the scores; returns dbt's exit code (0 when every step passed)."""

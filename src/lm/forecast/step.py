@@ -7,7 +7,8 @@ dbt (:mod:`lm.warehouse`), and handed back to dbt as the state table ``lm_foreca
 * **Features** are the dbt model ``int_forecast_features`` (known at the call's end), **labels** the view
   ``int_forecast_labels`` (later calls of the caller, windows from the calc profile). Both are read with
   one query per batch, as Arrow; the caller key stays in the warehouse: the extraction selects the
-  feature columns by name and computes the split's "caller has a holdout call" flag in SQL.
+  feature columns by name, and the split's "caller has a holdout call" flag compares the labels view's
+  caller_last_call_at with the holdout's start in SQL (a keyed join, no window over the wide rows).
 * **train** splits in time per metric: the holdout is the last ``holdout_share`` of the period whose label
   windows have closed; training ends one label window before it (the gap), and calls of callers who have
   a call in the holdout period are not trained on. :func:`lm.forecast.learn.train_metric` fits both
