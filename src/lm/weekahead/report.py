@@ -215,12 +215,14 @@ def _fmt_delta(x: float | None, base: float | None, kind: str) -> str:
         return ""
     assert x is not None and base is not None
     d = x - base
+    if abs(d) < 1e-9:
+        return "same as baseline"
     if kind == "pct":
-        return f"{d * 100:+.1f}\u00a0pp"
+        return f"{d * 100:+.1f}\u00a0pp vs baseline"
     if kind == "sec":
-        return f"{d:+.0f}\u00a0s"
+        return f"{d:+.0f}\u00a0s vs baseline"
     rel = f" ({d / base * 100:+.1f}\u00a0%)" if base else ""
-    return f"{d:+,.0f}".replace(",", "\u202f") + rel
+    return f"{d:+,.0f}".replace(",", "\u202f") + rel + " vs baseline"
 
 
 def _fmt_day(d: date) -> str:
@@ -267,8 +269,12 @@ def _band_traces(fig: go.Figure, pts: Sequence[IntervalPoint], level: int, color
     )
 
 
-def forecast_figure(series: ForecastSeries, height: int = 360) -> go.Figure:
-    """History (dark line), the point forecast (blue) and its 95 % and 80 % bands (light and darker blue)."""
+def forecast_figure(series: ForecastSeries, height: int = 360, history_days: int | None = 42) -> go.Figure:
+    """History (dark line), the point forecast (blue) and its 95 % and 80 % bands (light and darker blue).
+
+    The x axis opens on the last ``history_days`` days of history and the forecast (None: all of it); the rest of
+    the history is a zoom-out away.
+    """
     fig = go.Figure()
     _band_traces(fig, series.forecast, 95, BAND95_COLOR)
     _band_traces(fig, series.forecast, 80, BAND80_COLOR)
@@ -293,6 +299,12 @@ def forecast_figure(series: ForecastSeries, height: int = 360) -> go.Figure:
             )
         )
     _layout(fig, height, series.unit)
+    xs = [p.ds for p in series.history] + [p.ds for p in series.forecast]
+    if history_days is not None and xs:
+        first, last = min(xs), max(xs)
+        start = last - timedelta(days=history_days + 7)
+        if start > first:
+            fig.update_xaxes(range=[start, last])
     return fig
 
 
@@ -518,8 +530,8 @@ def backtest_sentence(row: BacktestRow) -> str:
             text += f" (the 95 % band {cov95 * 100:.0f} %)"
     text += "."
     if mase is not None:
-        verdict = "better than" if mase < 1 else "no better than"
-        text += f" MASE {mase:.2f}: {verdict} repeating the same day of the previous week."
+        verdict = "more accurate than" if mase < 1 else "no more accurate than"
+        text += f" MASE {mase:.2f}: {verdict} the seasonal-naive forecast (the same time a week earlier)."
         baseline_mase = _val(row.baseline_mase)
         if row.baseline_model and baseline_mase is not None:
             text += f" {row.baseline_model} scored {baseline_mase:.2f}."
