@@ -331,13 +331,16 @@ def test_text_is_escaped(data: ReportData) -> None:
             risky_calls=calls,
             calls_offered=series,
             centre_name="<img src=x onerror=alert(1)>",
-            whatif_scenarios=[WhatIfRow("evil", evil, 1.0, 0.5, 10.0, 0.1, 2.0)],
+            whatif_scenarios=[WhatIfRow("evil", evil, 1.0, 0.5, math.inf, float("nan"), 2.0)],
             notes=[evil],
         )
     )
     assert evil not in page and "<img" not in page and "</script><b>" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert len([t for t, _ in tags(page) if t == "script"]) == 1 + len(CHART_KEYS)
+    evil_row = table(page, "whatif")[-1]
+    assert evil_row[0] == "evil" and evil_row[1] == evil  # the text itself, shown as text
+    assert evil_row[4] == evil_row[5] == "\u2014"  # ASA inf and abandonment nan are missing values
 
 
 def test_empty_sections_render(tmp_path: Path, data: ReportData) -> None:
@@ -425,7 +428,8 @@ def test_screenshot_shows_the_charts(browser: BrowserRun) -> None:
         rgb = np.asarray(im.convert("RGB"))
     non_white = (rgb < 245).any(axis=2)
     assert non_white.mean() > 0.03, f"only {non_white.mean():.1%} of the screenshot is not white"
-    colours = np.unique(rgb.reshape(-1, 3), axis=0)
+    packed = (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8) | rgb[..., 2]
+    colours = np.unique(packed)
     assert len(colours) > 200, f"{len(colours)} distinct colours"
     # The forecast bands and line are painted (opaque fills: their exact colours show).
     assert _pixels_near(rgb, report.BAND95_COLOR) > 2000

@@ -22,6 +22,17 @@ and are rendered as a dash in tables and as gaps in charts.
 
 Ratios (service level, abandonment, conversion, WAPE, coverage, complaint probability) are shares in 0-1;
 durations are seconds.
+
+Usage::
+
+    from lm.weekahead.report import ReportData, render_report
+
+    data = ReportData(week_start=..., generated_at=..., calls_offered=ForecastSeries(...), ...)
+    render_report(data, Path("reports/week_2026-11-30.html"))
+
+``WhatIfRow`` takes ``lm.weekahead.whatif.WeekTotal``'s figures (``service_level``, ``asa_sec``,
+``abandon_rate`` as ``abandonment_rate``, ``bookings``, ``offered``); ``StaffingHour`` takes
+``HourStaffing.erlang_a.agents`` as ``operators_needed`` and ``operators_planned`` as ``operators_current``.
 """
 
 from __future__ import annotations
