@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -655,9 +656,62 @@ def forecast_command(target: str | None, horizon_days: int, origins: int, histor
         forecast_week(target, horizon_days, origins, history_days)
 
 
+def whatif_again(target: str | None) -> None:
+    from lm.weekahead import step as weekahead
+
+    with warehouse.connect(target) as wh:
+        run = weekahead.rerun_whatif(wh)
+    console.print(_whatif_table(run))
+    console.print(f"what-if of forecast run {run.run_id} stored in lm_whatif_results ({len(run.scenarios)} scenarios)")
+
+
+@main.command("whatif")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+def whatif_command(target: str | None) -> None:
+    """Run the scenarios of seed lm_whatif_scenarios again on the latest forecast week (no new forecast).
+
+    After editing the seed (lm dbt seed --select lm_whatif_scenarios): expected SL, ASA, abandonment and bookings
+    per scenario next to the baseline, stored in lm_whatif_results (vw_lm_whatif).
+    """
+    warehouse.check_target_name(target)
+    with run_lock(target):
+        whatif_again(target)
+
+
+def default_report_path(target_name: str) -> Path:
+    return project.project_dir() / ".lm" / "reports" / target_name / "week_ahead.html"
+
+
+def write_report(target: str | None, output: Path | None) -> Path:
+    from lm.weekahead import gather
+
+    with warehouse.connect(target) as wh:
+        path = output or default_report_path(wh.target.name)
+        started = time.monotonic()
+        gather.write_report(wh, path)
+        elapsed = time.monotonic() - started
+    console.print(f"[green]report[/] written to {path} in {elapsed:.1f} s (one HTML file, opens without network)")
+    return path
+
+
+@main.command("report")
+@click.option("--target", default=None, help="Profile target (default: the profile's, LM_TARGET).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="HTML file to write.")
+def report_command(target: str | None, output: Path | None) -> None:
+    """Write the manager's week-ahead report: one self-contained HTML file (default .lm/reports/<target>/).
+
+    Forecast against recent history with its intervals, KPI trends, staffing against current staffing, the
+    what-if table, backtest accuracy in words and the high-risk calls of the last 7 days (by history_id).
+    """
+    warehouse.check_target_name(target)
+    write_report(target, output)
+
+
 def run_schedule(target: str | None, full_refresh: bool = False, retrain: bool = False) -> int:
-    """rules (dbt build) -> train when asked or when no model exists -> score -> dbt build of what depends
-    on the scores; returns dbt's exit code (0 when every step passed)."""
+    """rules and statistics (dbt build) -> train when asked or when no model exists -> score -> dbt build of
+    what depends on the scores -> week-ahead forecast, staffing and what-if -> report; returns dbt's exit code
+    (0 when every step passed). Too short a history for a week-ahead forecast skips the last two steps with a
+    warning."""
     from lm.forecast import step
 
     steps: list[tuple[str, float]] = []
@@ -681,6 +735,20 @@ def run_schedule(target: str | None, full_refresh: bool = False, retrain: bool =
             started = time.monotonic()
             code = run_dbt(["build"], target=target)
             steps.append(("scores into lm_value (dbt build)", time.monotonic() - started))
+        if code:
+            return code
+        from lm.weekahead.step import WeekAheadError
+
+        started = time.monotonic()
+        try:
+            forecast_week(target, 7, 8, 364)
+        except WeekAheadError as error:
+            err_console.print(f"[yellow]week ahead skipped:[/] {error}")
+        else:
+            steps.append(("forecast, backtest, staffing, what-if", time.monotonic() - started))
+            started = time.monotonic()
+            write_report(target, None)
+            steps.append(("report", time.monotonic() - started))
     table = Table(title="lm run")
     table.add_column("step")
     table.add_column("seconds", justify="right")
@@ -695,11 +763,12 @@ def run_schedule(target: str | None, full_refresh: bool = False, retrain: bool =
 @click.option("--full-refresh", is_flag=True, help="Recompute every call's rule metrics first.")
 @click.option("--train", "retrain", is_flag=True, help="Retrain the forecast models before scoring.")
 def run_command(target: str | None, full_refresh: bool, retrain: bool) -> None:
-    """The whole schedule: rules -> scores -> what depends on them (the README's cron line).
+    """The whole schedule: rules -> scores -> statistics -> forecast -> report (the README's cron line).
 
     1. dbt build (rule metrics, features, statistics, tests); 2. lm train when --train or when the target
     has no model yet; 3. lm score (new and changed calls); 4. dbt build again when anything was scored
-    (the forecast rows of lm_value and what reads them).
+    (the forecast rows of lm_value and what reads them); 5. lm forecast (week ahead, backtest, staffing,
+    what-if); 6. lm report.
     """
     warehouse.check_target_name(target)
     code = run_schedule(target, full_refresh=full_refresh, retrain=retrain)

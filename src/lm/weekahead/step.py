@@ -366,7 +366,75 @@ def store(wh: Warehouse, run: ForecastRun) -> None:
                 "abandonment_at_history": _finite(at_history.abandon_rate),
             }
         )
-    results = [
+    results = _whatif_rows(run.scenarios, common)
+    with wh.transaction():
+        for table, rows in (
+            (FORECAST_TABLE, forecasts),
+            (BACKTEST_TABLE, backtest),
+            (STAFFING_TABLE, staffing),
+            (WHATIF_TABLE, results),
+        ):
+            if rows:
+                wh.load_arrow(wh.target.schema, table, pa.Table.from_pylist(rows))
+
+
+@dataclass(frozen=True)
+class WhatIfRun:
+    run_id: str
+    scenarios: list[whatif.ScenarioResult]
+
+
+def rerun_whatif(wh: Warehouse, run_id: str | None = None) -> WhatIfRun:
+    """The what-if scenarios of the seed again, on the stored plan of the latest forecast run (or `run_id`):
+    its forecast hours, AHT, history staffing and patience (lm_staffing_hourly) and hourly bookings; the run's
+    lm_whatif_results rows are replaced. For a changed seed without a new forecast."""
+    _require_built(wh)
+    staffing_rel, forecast_rel = _relation(wh, STAFFING_TABLE), _relation(wh, FORECAST_TABLE)
+    if run_id is None:
+        rows = wh.query(f"select forecast_run_id from {staffing_rel} order by forecast_at desc limit 1")
+        if not rows:
+            raise WeekAheadError(f"no week-ahead forecast on target '{wh.target.name}' yet: run `lm forecast` first")
+        run_id = str(rows[0][0])
+    mark = wh.placeholder
+    hours = wh.query(
+        "select period_start, calls_forecast, aht_sec, operators_history, mean_patience_sec, forecast_at"
+        f" from {staffing_rel} where forecast_run_id = {mark} order by period_start",
+        [run_id],
+    )
+    bookings = {
+        pd.Timestamp(period).to_pydatetime(): float(point or 0.0)
+        for period, point in wh.query(
+            f"select period_start, point from {forecast_rel} where forecast_run_id = {mark}"
+            " and series_code = 'bookings' and grain = 'hour' and is_chosen = 1",
+            [run_id],
+        )
+    }
+    plan = [
+        whatif.PlanHour(
+            ds=pd.Timestamp(period).to_pydatetime(),
+            offered=float(calls),
+            aht_sec=float(aht),
+            bookings=bookings.get(pd.Timestamp(period).to_pydatetime(), 0.0),
+            operators=float(operators),
+        )
+        for period, calls, aht, operators, _, _ in hours
+    ]
+    patience = float(hours[0][4]) if hours and hours[0][4] is not None else math.inf
+    forecast_at = hours[0][5] if hours else dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    params = calc_params(wh, patience)
+    scenarios = whatif.run_scenarios(plan, params, read_scenarios(wh), profiles=profile_params(wh, patience))
+    lm_version = str(project.project_vars().get("lm_version", ""))
+    rows_out = _whatif_rows(
+        scenarios, {"forecast_run_id": run_id, "forecast_at": forecast_at, "lm_version": lm_version}
+    )
+    with wh.transaction():
+        wh.execute(f"delete from {_relation(wh, WHATIF_TABLE)} where forecast_run_id = {mark}", [run_id])
+        wh.load_arrow(wh.target.schema, WHATIF_TABLE, pa.Table.from_pylist(rows_out))
+    return WhatIfRun(run_id, scenarios)
+
+
+def _whatif_rows(scenarios: list[whatif.ScenarioResult], common: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
         {
             **common,
             "scenario_code": scenario.scenario.code,
@@ -381,14 +449,5 @@ def store(wh: Warehouse, run: ForecastRun) -> None:
             "expected_bookings": scenario.total.bookings,
             "operator_hours": scenario.total.operator_hours,
         }
-        for scenario in run.scenarios
+        for scenario in scenarios
     ]
-    with wh.transaction():
-        for table, rows in (
-            (FORECAST_TABLE, forecasts),
-            (BACKTEST_TABLE, backtest),
-            (STAFFING_TABLE, staffing),
-            (WHATIF_TABLE, results),
-        ):
-            if rows:
-                wh.load_arrow(wh.target.schema, table, pa.Table.from_pylist(rows))
