@@ -19,8 +19,8 @@ flagged), ``lm_weekahead_backtest`` (per series x model: MASE, WAPE, interval co
 History-based inputs of staffing use the last ``lm_load_profile_weeks`` weeks (the load profile's var): the
 AHT and the operators on the phones of each weekday-hour are that window's means (answered-call weighted for
 AHT, per date for operators), and the callers' mean patience is the censored exponential estimate over the
-window (:func:`lm.weekahead.staffing.estimate_patience` in aggregate form: short_abandon_sec + waiting time
-beyond it / abandons after it).
+window (:func:`lm.weekahead.staffing.estimate_patience` in aggregate form: the waiting time beyond
+short_abandon_sec / the abandons after it, answered waits right-censored).
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def profile_params(wh: Warehouse, mean_patience_sec: float) -> dict[str, whatif.
     return {name: whatif.CalcParams.from_parameters(values, base) for name, values in by_profile.items()}
 
 
-def history_profile(history: History, weeks: int, short_abandon_sec: float) -> tuple[pd.DataFrame, float]:
+def history_profile(history: History, weeks: int) -> tuple[pd.DataFrame, float]:
     """Per ISO weekday x hour over the last `weeks` weeks: AHT (answered-call weighted) and the operators on the
     phones (mean per date); and the callers' mean patience over the same window."""
     hourly = history.hourly
@@ -204,7 +204,8 @@ def history_profile(history: History, weeks: int, short_abandon_sec: float) -> t
     )
     abandons = float(window["patience_abandons"].sum())
     exposure = float(window["patience_exposure_sec"].sum())
-    patience = short_abandon_sec + exposure / abandons if abandons > 0 else math.inf
+    # exponential patience is memoryless: the waiting beyond the threshold per abandon after it is its mean
+    patience = exposure / abandons if abandons > 0 else math.inf
     return profile.reset_index(), patience
 
 
@@ -271,8 +272,7 @@ def run_forecast(
     seconds["forecast"] = time.perf_counter() - started
     started = time.perf_counter()
     weeks = int(project.project_vars().get("lm_load_profile_weeks", 8))
-    base = calc_params(wh, math.inf)
-    profile, patience = history_profile(history, weeks, base.short_abandon_sec)
+    profile, patience = history_profile(history, weeks)
     params = calc_params(wh, patience)
     plan = build_plan(result, profile)
     say("staffing and what-if")
