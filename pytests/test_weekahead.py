@@ -139,10 +139,12 @@ def test_staffing_is_erlang_c_and_a_of_the_stored_inputs(forecast: Forecast) -> 
     # patience: waiting beyond short_abandon_sec / abandons after it, over the history's own calls
     facts = forecast.project.query(
         "select await_sec, is_lost, is_answered, call_status from {lm}.fct_calls where is_inbound"
-        " and call_date > (select max(call_date) from {lm}.fct_calls) - 56"
+        " and call_date > (select max(call_date) from {lm}.fct_calls) - 57"
+        " and call_date < (select max(call_date) from {lm}.fct_calls)"
         if forecast.project.target == "duckdb"
         else "select await_sec, is_lost, is_answered, call_status from {lm}.fct_calls where is_inbound"
-        " and call_date > (select max(call_date) - interval 56 day from {lm}.fct_calls)"
+        " and call_date > (select max(call_date) - interval 57 day from {lm}.fct_calls)"
+        " and call_date < (select max(call_date) from {lm}.fct_calls)"
     )
     waits = [float(w) for w, _, answered, status in facts if bool(answered) or status in ("missed", "abandoned")]
     lost = [bool(lost) for _, lost, answered, status in facts if bool(answered) or status in ("missed", "abandoned")]

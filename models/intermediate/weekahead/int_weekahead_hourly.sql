@@ -1,8 +1,8 @@
 -- The hourly history the week-ahead step (lm forecast) reads, one row per call date x hour that has valid
 -- calls (lm forecast fills the hours without calls with zeros): the series it forecasts - inbound calls
 -- offered, bookings, risky cases, offered workload - and what staffing and what-if need from the history:
--- answered inbound calls and their handle time (AHT), the operators on the phones (distinct operators of
--- the hour's answered calls, either direction: the staffing the history shows) and the callers' patience
+-- answered inbound calls, within the service-level threshold, and their handle time (AHT), the distinct
+-- operators of the hour's answered calls and the callers' patience
 -- (abandons after the short-abandon threshold and the waiting time beyond it, the censored exponential
 -- estimate of lm.weekahead.staffing.estimate_patience). Definitions as in the KPI views (fct_calls flags).
 -- A view over fct_calls: read once per lm forecast run, never stale.
@@ -20,6 +20,7 @@ facts as (
         is_answered,
         is_booked,
         is_lost,
+        is_answered_in_sl,
         await_sec,
         handle_sec,
         queue_impact_index,
@@ -43,6 +44,7 @@ hourly as (
             as risky_cases,
         sum(coalesce(facts.queue_impact_index, 0)) as workload_min,
         sum({{ lm_bool_to_int('facts.is_inbound and facts.is_answered') }}) as calls_answered,
+        sum({{ lm_bool_to_int('facts.is_answered_in_sl') }}) as answered_in_sl,
         sum(case when facts.is_inbound and facts.is_answered then facts.handle_sec else 0 end) as handle_sec_total,
         count(distinct case when facts.is_answered then facts.operator_id end) as operators_on_duty,
         sum({{ lm_bool_to_int('facts.is_lost') }}) as patience_abandons,
@@ -70,6 +72,7 @@ final as (
         risky_cases,
         workload_min,
         calls_answered,
+        answered_in_sl,
         handle_sec_total,
         operators_on_duty,
         patience_abandons,

@@ -16,10 +16,12 @@ flagged), ``lm_weekahead_backtest`` (per series x model: MASE, WAPE, interval co
 (operators needed per forecast hour by Erlang C and Erlang A against the staffing the history shows) and
 ``lm_whatif_results`` (each scenario's week next to the baseline).
 
-History-based inputs of staffing use the last ``lm_load_profile_weeks`` weeks (the load profile's var): the
-AHT and the operators on the phones of each weekday-hour are that window's means (answered-call weighted for
-AHT, per date for operators), and the callers' mean patience is the censored exponential estimate over the
-window (:func:`lm.weekahead.staffing.estimate_patience` in aggregate form: the waiting time beyond
+The latest call date is taken as still in progress (a scheduled run sees a partial today): the history ends
+the day before it and the forecast week starts on it. History-based inputs of staffing use the last
+``lm_load_profile_weeks`` weeks (the load profile's var): each weekday-hour's AHT (answered-call weighted) and
+its effective operators on the phones (:func:`implied_operators`: the team at which Erlang A reproduces the
+service level the history observed); the callers' mean patience is the censored exponential estimate over
+the window (:func:`lm.weekahead.staffing.estimate_patience` in aggregate form: the waiting time beyond
 short_abandon_sec / the abandons after it, answered waits right-censored).
 """
 
@@ -39,7 +41,7 @@ import pyarrow as pa
 from lm import project
 from lm.errors import LmError
 from lm.warehouse import Warehouse
-from lm.weekahead import whatif
+from lm.weekahead import staffing, whatif
 from lm.weekahead.series import SpecialDay, WeekAheadConfig, WeekAheadResult, forecast_week_ahead
 
 HOURLY_MODEL = "int_weekahead_hourly"
@@ -108,16 +110,19 @@ def _date(value: Any) -> dt.date:
 
 
 def read_history(wh: Warehouse, history_days: int = DEFAULT_HISTORY_DAYS) -> History:
-    """The last `history_days` days of hourly history up to the latest call date, on a complete hourly grid."""
+    """The last `history_days` complete days of hourly history, on a complete hourly grid: every date before
+    the latest call date (that one may be in progress - a scheduled run at 10:15 sees a partial today)."""
     hourly_rel, channel_rel = _relation(wh, HOURLY_MODEL), _relation(wh, CHANNEL_MODEL)
     latest = wh.query(f"select max(call_date) from {hourly_rel}")[0][0]
     if latest is None:
         raise WeekAheadError(f"{HOURLY_MODEL} is empty on target '{wh.target.name}': no call history to forecast")
-    last_date = _date(latest)
+    last_date = _date(latest) - dt.timedelta(days=1)
     first_date = last_date - dt.timedelta(days=history_days - 1)
-    since = f"'{first_date.isoformat()}'"
-    hourly = wh.query_arrow(f"select * from {hourly_rel} where call_date >= {since}").to_pandas()
-    channels = wh.query_arrow(f"select * from {channel_rel} where call_date >= {since}").to_pandas()
+    span = f"call_date >= '{first_date.isoformat()}' and call_date <= '{last_date.isoformat()}'"
+    hourly = wh.query_arrow(f"select * from {hourly_rel} where {span}").to_pandas()
+    channels = wh.query_arrow(f"select * from {channel_rel} where {span}").to_pandas()
+    if hourly.empty:
+        raise WeekAheadError(f"{HOURLY_MODEL} has no complete day before {_date(latest)}: no history to forecast")
     first_date = min(_date(value) for value in hourly["call_date"])
     grid = pd.date_range(pd.Timestamp(first_date), pd.Timestamp(last_date) + pd.Timedelta(hours=23), freq="h")
 
@@ -181,37 +186,75 @@ def profile_params(wh: Warehouse, mean_patience_sec: float) -> dict[str, whatif.
 
 
 def history_profile(history: History, weeks: int) -> tuple[pd.DataFrame, float]:
-    """Per ISO weekday x hour over the last `weeks` weeks: AHT (answered-call weighted) and the operators on the
-    phones (mean per date); and the callers' mean patience over the same window."""
+    """Per ISO weekday x hour over the last `weeks` weeks: mean calls offered per date, AHT (answered-call
+    weighted), the observed service level (answered within the threshold / (answered + lost), the KPI's) and
+    the distinct operators seen; and the callers' mean patience over the same window."""
     hourly = history.hourly
     start = pd.Timestamp(history.last_date) - pd.Timedelta(days=7 * weeks - 1)
     window = hourly[hourly["ds"] >= start].copy()
     window["weekday"] = window["ds"].dt.isocalendar().day.astype(int)
     window["hour"] = window["ds"].dt.hour
+    dates = window.assign(day=window["ds"].dt.normalize()).groupby("weekday")["day"].nunique()
     grouped = window.groupby(["weekday", "hour"])
     profile = pd.DataFrame(
         {
+            "calls_offered": grouped["calls_offered"].sum(),
             "handle_sec_total": grouped["handle_sec_total"].sum(),
             "calls_answered": grouped["calls_answered"].sum(),
-            "operators_history": grouped["operators_on_duty"].mean(),
+            "answered_in_sl": grouped["answered_in_sl"].sum(),
+            "calls_lost": grouped["patience_abandons"].sum(),
+            "operators_seen": grouped["operators_on_duty"].mean(),
         }
-    )
+    ).reset_index()
+    profile["offered_mean"] = profile["calls_offered"] / profile["weekday"].map(dates)
     overall_aht = window["handle_sec_total"].sum() / max(window["calls_answered"].sum(), 1.0)
-    profile["aht_sec"] = np.where(
-        profile["calls_answered"] > 0,
-        profile["handle_sec_total"] / profile["calls_answered"].where(profile["calls_answered"] > 0),
-        overall_aht,
-    )
+    answered = profile["calls_answered"].where(profile["calls_answered"] > 0)
+    profile["aht_sec"] = (profile["handle_sec_total"] / answered).fillna(overall_aht)
+    counted = (profile["calls_answered"] + profile["calls_lost"]).where(lambda v: v > 0)
+    profile["sl_observed"] = profile["answered_in_sl"] / counted
     abandons = float(window["patience_abandons"].sum())
     exposure = float(window["patience_exposure_sec"].sum())
     # exponential patience is memoryless: the waiting beyond the threshold per abandon after it is its mean
     patience = exposure / abandons if abandons > 0 else math.inf
-    return profile.reset_index(), patience
+    return profile, patience
+
+
+def implied_operators(profile: pd.DataFrame, params: whatif.CalcParams) -> np.ndarray:
+    """The effective operators on the phones of each weekday-hour: the (fractional) team at which Erlang A,
+    with the hour's mean volume, AHT and the callers' patience, gives the service level the history observed.
+
+    Call records say who answered, not who sat idle, so this is the staffing the history shows in the only
+    sense the what-if model can use: at it, the baseline reproduces the observed service level. Between two
+    team sizes the service level is interpolated linearly (a time mix of the two, as whatif evaluates a
+    fractional team); an hour without calls or without an observed service level has 0.
+    """
+    out = np.zeros(len(profile))
+    for index, row in enumerate(profile.itertuples(index=False)):
+        offered, aht, observed = float(row.offered_mean), float(row.aht_sec), row.sl_observed
+        if offered <= 0 or observed is None or not np.isfinite(observed):
+            continue
+        load = offered * aht / params.interval_sec
+        teams = np.arange(0, math.ceil(load) + 40)
+        levels = staffing.erlang_a_batch(
+            offered, aht, teams, params.mean_patience_sec, params.sla_answer_sec, params.interval_sec,
+            params.short_abandon_sec,
+        ).service_level_excl_short  # fmt: skip
+        reached = np.nonzero(levels >= observed)[0]
+        if len(reached) == 0:
+            out[index] = float(teams[-1])
+            continue
+        upper = int(reached[0])
+        if upper == 0:
+            continue
+        low_level, high_level = float(levels[upper - 1]), float(levels[upper])
+        share = (observed - low_level) / (high_level - low_level) if high_level > low_level else 1.0
+        out[index] = upper - 1 + min(max(share, 0.0), 1.0)
+    return out
 
 
 def build_plan(result: WeekAheadResult, profile: pd.DataFrame) -> list[whatif.PlanHour]:
     """The forecast hours as the staffing and what-if plan: forecast calls and bookings (chosen models), the
-    weekday-hour's AHT and history staffing."""
+    weekday-hour's AHT and effective operators (implied_operators)."""
     final = result.final[result.final["grain"] == "hour"]
     calls = final[final["series_id"] == TOTAL].set_index("ds")["point"]
     bookings = final[final["series_id"] == "bookings"].set_index("ds")["point"]
@@ -274,6 +317,7 @@ def run_forecast(
     weeks = int(project.project_vars().get("lm_load_profile_weeks", 8))
     profile, patience = history_profile(history, weeks)
     params = calc_params(wh, patience)
+    profile["operators_history"] = implied_operators(profile, params)
     plan = build_plan(result, profile)
     say("staffing and what-if")
     staffing = whatif.staffing_plan(plan, params)
