@@ -60,15 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", default="mariadb")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reuse", action="store_true", help="keep the history and features of a previous run")
+    parser.add_argument("--source-schema", default=SOURCE_SCHEMA, help="with --reuse: e.g. another benchmark's")
+    parser.add_argument("--model-schema", default=MODEL_SCHEMA, help="with --reuse: e.g. another benchmark's")
     args = parser.parse_args(argv)
+    source_schema, model_schema = args.source_schema, args.model_schema
 
     tmp = Path(tempfile.mkdtemp(prefix="lm_bench_forecast_"))
     env = dict(os.environ)
     env.update(
         {
             "LM_TARGET": args.target,
-            "LM_SOURCE_SCHEMA": SOURCE_SCHEMA,
-            "LM_SCHEMA": MODEL_SCHEMA,
+            "LM_SOURCE_SCHEMA": source_schema,
+            "LM_SCHEMA": model_schema,
             "LM_DUCKDB_PATH": str(Path(os.environ.get("LM_BENCH_DIR", tmp)) / "bench_forecast.duckdb"),
             "LM_MODEL_DIR": str(tmp / "models"),
             "DBT_PROFILES_DIR": str(project.profiles_dir()),
@@ -79,10 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.reuse:
         history = gen.generate(args.calls, seed=args.seed)
         with warehouse.connect(args.target, environ=env) as wh:
-            wh.drop_schema(MODEL_SCHEMA)
-            wh.drop_schema(SOURCE_SCHEMA)
-            counts = gen.load(wh, SOURCE_SCHEMA, history, replace=True)
-            secret.install(wh, MODEL_SCHEMA)
+            wh.drop_schema(model_schema)
+            wh.drop_schema(source_schema)
+            counts = gen.load(wh, source_schema, history, replace=True)
+            secret.install(wh, model_schema)
         del history
         print(f"history: {counts}")
         started = time.perf_counter()
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     print(output[-3000:])
     score_all_s, score_all_mb, _ = _timed_lm(env, "score", "--target", args.target)
     with warehouse.connect(args.target, environ=env) as wh:
-        scores = wh.qualify(MODEL_SCHEMA, step.SCORES_TABLE)
+        scores = wh.qualify(model_schema, step.SCORES_TABLE)
         newest = wh.query(
             f"select history_id from {scores} order by history_id desc limit 1 offset {args.score_calls - 1}"
         )
