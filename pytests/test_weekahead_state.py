@@ -3,7 +3,8 @@
 
 The tables are filled here by hand, the way `lm forecast` / `lm whatif` will write them (Arrow tables through
 Warehouse.load_arrow), with two runs: OLD (2026-11-30) and NEW (2026-12-07). NEW's run id sorts before OLD's,
-so a view that took the greatest run id instead of the latest forecast_at would show OLD. The expected rows
+so a view that took the greatest run id instead of the latest forecast_at would show OLD; lm_whatif_results
+also holds a run TIE written in the same second as NEW with a smaller id (the tie goes to NEW). The expected rows
 are written out by hand below; 2026-12-07 is a Monday, so 2026-12-08 is a Tuesday (ISO 2) and 2026-12-13 a
 Sunday (ISO 7).
 """
@@ -19,6 +20,7 @@ import pytest
 from conftest import LmProject
 
 OLD, NEW = "wa-run-z-old", "wa-run-a-new"
+TIE = "wa-run-0-tie"  # written in the same second as NEW, with a smaller id: NEW wins the tie
 OLD_AT, NEW_AT = dt.datetime(2026, 11, 30, 6, 0), dt.datetime(2026, 12, 7, 6, 0)
 VERSION = "1.1.0"
 STR, INT, DBL, TS = pa.string(), pa.int32(), pa.float64(), pa.timestamp("s")
@@ -166,6 +168,7 @@ WHATIF_ROWS = [
     (NEW, "baseline", "The plan as it stands", "default_v1", 1, 1000.0, 940.0, 0.80, 30.0, 0.05, 200.0, 400.0),
     (NEW, "vol_plus_10", "Volume +10 %", "default_v1", 0, 1100.0, 1010.0, 0.72, 45.0, 0.08, 215.0, 400.0),
     (NEW, "extra_op", "One operator more 9-18", "default_v1", 0, 1000.0, 975.0, 0.90, 12.5, 0.025, 206.0, 463.0),
+    (TIE, "baseline", "The plan as it stands", "default_v1", 1, 1000.0, 900.0, 0.60, 60.0, 0.10, 180.0, 400.0),
     (OLD, "baseline", "The plan as it stands", "default_v1", 1, 900.0, 800.0, 0.50, 90.0, 0.15, 150.0, 300.0),
     (OLD, "vol_plus_10", "Volume +10 %", "default_v1", 0, 990.0, 850.0, 0.40, 120.0, 0.20, 160.0, 300.0),
 ]
@@ -179,7 +182,7 @@ def _arrow(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
 
 def _stamped(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Rows without forecast_at / lm_version, given their run's."""
-    return [(*row, NEW_AT if row[0] == NEW else OLD_AT, VERSION) for row in rows]
+    return [(*row, OLD_AT if row[0] == OLD else NEW_AT, VERSION) for row in rows]
 
 
 VIEWS = [
