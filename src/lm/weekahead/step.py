@@ -101,6 +101,11 @@ def _require_built(wh: Warehouse) -> None:
             )
 
 
+def _moment_of(value: Any) -> dt.datetime:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value)[:19])
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -323,7 +328,7 @@ def run_forecast(
     staffing = whatif.staffing_plan(plan, params)
     scenarios = whatif.run_scenarios(plan, params, read_scenarios(wh), profiles=profile_params(wh, patience))
     seconds["staffing"] = time.perf_counter() - started
-    forecast_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    forecast_at = _moment_of(wh.query(f"select {wh.now_sql}")[0][0])  # the database clock, as freshness reads it
     run = ForecastRun(
         run_id="wa-" + forecast_at.strftime("%Y%m%dT%H%M%S"),
         forecast_at=forecast_at,
