@@ -146,7 +146,11 @@ def test_staffing_is_erlang_c_and_a_of_the_stored_inputs(forecast: Forecast) -> 
         " and call_date > (select max(call_date) - interval 57 day from {lm}.fct_calls)"
         " and call_date < (select max(call_date) from {lm}.fct_calls)"
     )
-    waits = [float(w) for w, _, answered, status in facts if bool(answered) or status in ("missed", "abandoned")]
+    waits = [
+        math.nan if w is None else float(w)
+        for w, _, answered, status in facts
+        if bool(answered) or status in ("missed", "abandoned")
+    ]
     lost = [bool(lost) for _, lost, answered, status in facts if bool(answered) or status in ("missed", "abandoned")]
     estimate = staffing.estimate_patience(waits, lost, short_abandon_sec=params.short_abandon_sec)
     assert math.isfinite(forecast.run.mean_patience_sec)

@@ -47,7 +47,7 @@ hourly as (
         sum({{ lm_bool_to_int('facts.is_answered_in_sl') }}) as answered_in_sl,
         sum(case when facts.is_inbound and facts.is_answered then facts.handle_sec else 0 end) as handle_sec_total,
         count(distinct case when facts.is_answered then facts.operator_id end) as operators_on_duty,
-        sum({{ lm_bool_to_int('facts.is_lost') }}) as patience_abandons,
+        sum({{ lm_bool_to_int('facts.is_lost and facts.await_sec is not null') }}) as patience_abandons,
         sum(
             case
                 when
