@@ -586,7 +586,11 @@ def _backtest_table(run: Any) -> Table:
         return f"{value:.0%}" if percent else f"{value:.2f}"
 
     summary = run.result.summary
-    for row in summary[summary["chosen"]].sort_values(["grain", "series_id"]).itertuples(index=False):
+    if summary.empty:
+        table.caption = "no backtest: the history is too short for its origins (every series uses seasonal naive)"
+        return table
+    chosen = summary.loc[summary["chosen"].astype(bool)]
+    for row in chosen.sort_values(["grain", "series_id"]).itertuples(index=False):
         table.add_row(
             str(row.series_id),
             str(row.grain),
