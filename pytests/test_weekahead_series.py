@@ -315,3 +315,19 @@ def test_statsforecast_conformal_option() -> None:
     )
     np.testing.assert_allclose(own.forecasts["point"], res.forecasts["point"])
     assert not np.allclose(own.forecasts["hi_80"], res.forecasts["hi_80"])
+
+
+def test_lm_forecast_prints_that_a_short_history_has_no_backtest() -> None:
+    # `lm forecast` on a history too short for the backtest's origins (found on MariaDB at 67 days): the
+    # backtest table says so instead of failing on the empty summary
+    from types import SimpleNamespace
+
+    from lm import cli
+
+    ds = pd.date_range("2026-01-05", periods=40, freq="D")
+    y = np.where(ds.dayofweek < 5, 100.0, 20.0) + np.arange(40) % 3
+    res = forecast_week_ahead(pd.DataFrame({"series_id": "calls_offered", "grain": "day", "ds": ds, "y": y}))
+    assert res.summary.empty
+    table = cli._backtest_table(SimpleNamespace(run_id="wa-test", result=res))
+    assert table.row_count == 0
+    assert "too short" in str(table.caption)
