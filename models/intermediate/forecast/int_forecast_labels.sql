@@ -8,9 +8,10 @@
 --   has_complaint     - a later call of the same caller within forecast_complaint_days (30) whose latest
 --                       grading has call_category complaint.
 -- A label is known (is_*_closed) only when its window ended by the latest valid call: a call whose window
--- is still open is right-censored, never a training example (it is still scored). caller_last_call_at (the
--- caller's latest valid call) lets lm train keep every caller with a call in a holdout period out of the
--- training side without reading the caller key or a window of its own. Calls without a caller
+-- is still open is right-censored, never a training example (it is still scored). caller_last_labelled_at
+-- (the caller's latest call whose second-call window closed, i.e. the latest one lm train reads) lets lm
+-- train keep every caller with a call in a holdout period out of the training side without reading the
+-- caller key or a window of its own. Calls without a caller
 -- key have no observable later calls and no row here. A view: read only by lm train, never stale.
 {{ config(materialized='view') }}
 
@@ -59,8 +60,17 @@ caller_calls as (
         case
             when valid_calls.call_status = 'answered' and gradings.outcome = 'record' then valid_calls.call_started_at
         end as booked_at,
-        case when gradings.call_category = 'complaint' then valid_calls.call_started_at end as complaint_at
+        case when gradings.call_category = 'complaint' then valid_calls.call_started_at end as complaint_at,
+        -- a call whose shortest (second-call) window closed: the calls lm train learns from
+        case
+            when
+                {{ lm_seconds_between('valid_calls.call_started_at', 'history_end.history_end_at') }}
+                >= params.forecast_second_call_days * 86400
+                then valid_calls.call_started_at
+        end as labelled_at
     from valid_calls
+    cross join history_end
+    cross join params
     left join gradings
         on valid_calls.history_id = gradings.history_id
     where valid_calls.caller_key is not null
@@ -83,7 +93,7 @@ sequenced as (
             partition by caller_key order by call_started_at, history_id
             rows between 1 following and unbounded following
         ) as next_complaint_at,
-        max(call_started_at) over (partition by caller_key) as caller_last_call_at
+        max(labelled_at) over (partition by caller_key) as caller_last_labelled_at
     from caller_calls
 ),
 
@@ -91,7 +101,7 @@ timeline as (
     select
         sequenced.history_id,
         sequenced.is_conversion_population,
-        sequenced.caller_last_call_at,
+        sequenced.caller_last_labelled_at,
         {{ lm_seconds_between('sequenced.call_started_at', 'history_end.history_end_at') }} as observed_sec,
         {{ lm_seconds_between('sequenced.call_started_at', 'sequenced.next_call_at') }} as next_call_after_sec,
         {{ lm_seconds_between('sequenced.call_started_at', 'sequenced.next_booked_at') }} as next_booked_after_sec,
@@ -118,7 +128,7 @@ final as (
             as has_later_booking,
         case when coalesce(next_complaint_after_sec <= complaint_window_sec, false) then 1 else 0 end
             as has_complaint,
-        caller_last_call_at
+        caller_last_labelled_at
     from timeline
 )
 

@@ -8,7 +8,7 @@ dbt (:mod:`lm.warehouse`), and handed back to dbt as the state table ``lm_foreca
   ``int_forecast_labels`` (later calls of the caller, windows from the calc profile). Both are read with
   one query per batch, as Arrow; the caller key stays in the warehouse: the extraction selects the
   feature columns by name, and the split's "caller has a holdout call" flag compares the labels view's
-  caller_last_call_at with the holdout's start in SQL (a keyed join, no window over the wide rows).
+  caller_last_labelled_at with the holdout's start in SQL (a keyed join, no window over the wide rows).
 * **train** splits in time per metric: the holdout is the last ``holdout_share`` of the period whose label
   windows have closed; training ends one label window before it (the gap), and calls of callers who have
   a call in the holdout period are not trained on. :func:`lm.forecast.learn.train_metric` fits both
@@ -211,7 +211,7 @@ def _training_query(wh: Warehouse, columns: Sequence[str], cuts: dict[str, int],
     for spec in METRICS:
         cut = _from_epoch(wh, cuts[spec.code])
         selected.append(
-            f"case when labels.caller_last_call_at >= {cut} then 1 else 0 end as holdout_caller_{spec.code}"
+            f"case when labels.caller_last_labelled_at >= {cut} then 1 else 0 end as holdout_caller_{spec.code}"
         )
     joins = [f"inner join {labels} as labels on features.history_id = labels.history_id"]
     if truth_schema:
