@@ -174,9 +174,8 @@ def series_table(history: History) -> tuple[pd.DataFrame, dict[str, list[str]]]:
 
 def calc_params(wh: Warehouse, mean_patience_sec: float) -> whatif.CalcParams:
     """The staffing parameters of the selected calc profile (int_calc_params), with the estimated patience."""
-    rows = wh.query(f"select * from {_relation(wh, PARAMS_MODEL)}")
-    names = [name.lower() for name in wh.query_arrow(f"select * from {_relation(wh, PARAMS_MODEL)}").column_names]
-    values = dict(zip(names, rows[0], strict=True))
+    row = wh.query_arrow(f"select * from {_relation(wh, PARAMS_MODEL)}").to_pylist()[0]
+    values = {name.lower(): value for name, value in row.items()}
     return whatif.CalcParams.from_parameters(values, whatif.CalcParams(mean_patience_sec=mean_patience_sec))
 
 
