@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 CALLS ?= 100000
+# pytest-xdist workers of `make test` (each runs one module on one target at a time)
+TEST_WORKERS ?= 2
 # dbt 1.7 sends usage statistics unless told not to (send_anonymous_usage_stats: false is in dbt_project.yml too)
 export DO_NOT_TRACK := 1
 
@@ -25,7 +27,7 @@ demo: setup
 test: setup
 	bash scripts/ensure_mariadb.sh
 	$(MAKE) --no-print-directory lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: setup
 	$(VENV)/bin/ruff check src pytests scripts

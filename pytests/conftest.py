@@ -82,6 +82,8 @@ class LmProject:
                 "DBT_TARGET_PATH": str(self.tmp_dir / "target"),
                 "DBT_LOG_PATH": str(self.tmp_dir / "logs"),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                # model artifacts of `lm train` stay with the deployment, not in the checkout's .lm/models
+                "LM_MODEL_DIR": str(self.tmp_dir / "models"),
             }
         )
         env.update(self.extra_env)
@@ -130,6 +132,19 @@ class LmProject:
 
     def run_results(self) -> list[dict[str, Any]]:
         return json.loads((self.tmp_dir / "target" / "run_results.json").read_text())["results"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), one worker runs a module's tests on one target.
+
+    A module's deployments are module-scoped and private (schemas, DuckDB file, target folder, model
+    artifacts), so its DuckDB half and its MariaDB half can run on two workers at once.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        target = next((value for value in (callspec.params.values() if callspec else ()) if value in TARGETS), None)
+        group = item.module.__name__ + (f"[{target}]" if target else "")
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _tag(request: pytest.FixtureRequest, target: str) -> str:

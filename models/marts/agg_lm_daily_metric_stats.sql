@@ -80,8 +80,9 @@ numeric_values as (
 ),
 
 -- equal values counted once per group: the ranking and the percentiles read one row per distinct value
+-- (the big GROUP BYs sort on MySQL/MariaDB: lm_big_result_hint)
 value_counts as (
-    select
+    select {{ lm_big_result_hint() }}
         call_date,
         metric_code,
         dimension,
@@ -110,7 +111,7 @@ ranked as (
 ),
 
 numeric_stats as (
-    select
+    select {{ lm_big_result_hint() }}
         call_date,
         metric_code,
         dimension,
@@ -142,7 +143,7 @@ label_values as (
 ),
 
 label_counts as (
-    select
+    select {{ lm_big_result_hint() }}
         call_date,
         metric_code,
         dimension,

@@ -49,7 +49,7 @@ history_end as (
 ),
 
 call_values as (
-    select
+    select {{ lm_big_result_hint() }}
         history_id,
         max(case when metric_code = 'churn_risk_level' then value_label end) as churn_risk_level,
         max(case when metric_code = 'complaint_risk_flag' then value_label end) as complaint_risk_flag,
