@@ -134,17 +134,28 @@ class LmProject:
         return json.loads((self.tmp_dir / "target" / "run_results.json").read_text())["results"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), one worker runs a module's tests on one target.
+_TARGET_PARAM = re.compile(r"\[(?:.*-)?(" + "|".join(TARGETS) + r")(?:-.*)?\]$")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist with `--dist loadscope` (make test), one worker runs a module's tests on one target.
 
     A module's deployments are module-scoped and private (schemas, DuckDB file, target folder, model
-    artifacts), so its DuckDB half and its MariaDB half can run on two workers at once.
+    artifacts), so its DuckDB half and its MariaDB half can run on two workers at once; the scope of a test is
+    its module plus the target in its parameter id. (xdist's own `loadgroup` marks do not group on pytest 9,
+    whose node ids xdist can no longer suffix.)
     """
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        target = next((value for value in (callspec.params.values() if callspec else ()) if value in TARGETS), None)
-        group = item.module.__name__ + (f"[{target}]" if target else "")
-        item.add_marker(pytest.mark.xdist_group(group))
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleTargetScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            found = _TARGET_PARAM.search(nodeid)
+            return f"{module}@{found.group(1)}" if found else module
+
+    return ModuleTargetScheduling(config, log)
 
 
 def _tag(request: pytest.FixtureRequest, target: str) -> str:
