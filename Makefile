@@ -27,7 +27,7 @@ demo: setup
 test: setup
 	bash scripts/ensure_mariadb.sh
 	$(MAKE) --no-print-directory lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 lint: setup
 	$(VENV)/bin/ruff check src pytests scripts

@@ -6,9 +6,11 @@ schemas (and a private DuckDB file), so modules never see each other's data.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,8 @@ class LmProject:
     tag: str
     tmp_dir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: the dbt project dbt runs (a test that edits project files works on a copy: see `private_project_copy`)
+    project_dir: Path = PROJECT_DIR
 
     @property
     def source_schema(self) -> str:
@@ -77,7 +81,7 @@ class LmProject:
                 "LM_SOURCE_SCHEMA": self.source_schema,
                 "LM_SCHEMA": self.schema,
                 "LM_DUCKDB_PATH": str(self.tmp_dir / f"{self.tag}.duckdb"),
-                "LM_PROJECT_DIR": str(PROJECT_DIR),
+                "LM_PROJECT_DIR": str(self.project_dir),
                 "DBT_PROFILES_DIR": str(project.profiles_dir()),
                 "DBT_TARGET_PATH": str(self.tmp_dir / "target"),
                 "DBT_LOG_PATH": str(self.tmp_dir / "logs"),
@@ -124,7 +128,7 @@ class LmProject:
         full = [*args, "--target", self.target]
         if vars_:
             full += ["--vars", json.dumps(dict(vars_))]
-        proc = dbt_runner.invoke(full, environ=self.environ, project_dir=PROJECT_DIR, capture=True)
+        proc = dbt_runner.invoke(full, environ=self.environ, project_dir=self.project_dir, capture=True)
         if check and not proc.success:
             tail = "\n".join(proc.stdout.splitlines()[-60:])
             raise AssertionError(f"dbt {' '.join(args)} failed on {self.target}:\n{tail}\n{proc.stderr[-2000:]}")
@@ -132,6 +136,38 @@ class LmProject:
 
     def run_results(self) -> list[dict[str, Any]]:
         return json.loads((self.tmp_dir / "target" / "run_results.json").read_text())["results"]
+
+
+# The modules that build the largest histories, slowest first (measured with `pytest --durations`): with
+# `--no-loadscope-reorder` xdist hands out module x target scopes in collection order, so these start first and
+# the quick modules fill the other worker meanwhile; MariaDB's half of a module before DuckDB's.
+SLOW_MODULES = (
+    "test_forecast",
+    "test_weekahead",
+    "test_calibration",
+    "test_incremental",
+    "test_metrics_fixture",
+    "test_run_safety",
+    "test_registry",
+    "test_metric_validity",
+    "test_stats",
+    "test_dirty_data",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow modules first, each module's MariaDB tests before its DuckDB ones (a stable sort: the order pytest
+    chose within a module x target block, which sets up each module-scoped deployment once, is kept)."""
+
+    def rank(item: pytest.Item) -> tuple[int, str, int]:
+        module = item.module.__name__ if item.module else ""
+        found = _TARGET_PARAM.search(item.nodeid)
+        target_rank = 0 if found and found.group(1) == "mariadb" else 1
+        module_rank = SLOW_MODULES.index(module) if module in SLOW_MODULES else len(SLOW_MODULES)
+        return module_rank, module, target_rank
+
+    items.sort(key=rank)
 
 
 _TARGET_PARAM = re.compile(r"\[(?:.*-)?(" + "|".join(TARGETS) + r")(?:-.*)?\]$")
@@ -156,6 +192,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return f"{module}@{found.group(1)}" if found else module
 
     return ModuleTargetScheduling(config, log)
+
+
+def private_project_copy(project_: LmProject, folder: Path) -> LmProject:
+    """The same deployment run from a copy of the dbt project in `folder` (its own dbt target folder): a test
+    that edits a seed or a model edits the copy, never the checkout the other xdist worker is building from."""
+    copy = folder / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(".*", "target", "logs", "src", "pytests", "scripts", "*.md"),
+    )
+    extra = {**project_.extra_env, "DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}
+    return dataclasses.replace(project_, project_dir=copy, extra_env=extra)
 
 
 def _tag(request: pytest.FixtureRequest, target: str) -> str:

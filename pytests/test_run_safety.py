@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PROJECT_DIR, LmProject
+from conftest import LmProject, private_project_copy
 from lm import demo as gen
 from lm import secret
 
@@ -118,9 +119,11 @@ def test_a_changed_var_makes_the_next_run_full_and_says_why(project: LmProject) 
     assert _last_run(project)[4] == fingerprint
 
 
-def test_a_changed_seed_makes_the_next_run_full(project: LmProject) -> None:
-    """Seed contents are part of the fingerprint (their file checksum): edit one, the next run is full."""
-    seed = PROJECT_DIR / "seeds" / "lm_refusal_reasons.csv"
+def test_a_changed_seed_makes_the_next_run_full(project: LmProject, tmp_path: Path) -> None:
+    """Seed contents are part of the fingerprint (their file checksum): edit one, the next run is full. The seed
+    is edited in a private copy of the project (the other test worker builds from the checkout meanwhile)."""
+    project = private_project_copy(project, tmp_path)
+    seed = project.project_dir / "seeds" / "lm_refusal_reasons.csv"
     original = seed.read_bytes()  # bytes: the file's own line endings are part of its checksum
     try:
         seed.write_bytes(original)  # rewritten unchanged: same checksum, still incremental
