@@ -201,7 +201,7 @@ def private_project_copy(project_: LmProject, folder: Path) -> LmProject:
     shutil.copytree(
         PROJECT_DIR,
         copy,
-        ignore=shutil.ignore_patterns(".*", "target", "logs", "src", "pytests", "scripts", "*.md"),
+        ignore=shutil.ignore_patterns(".*", "target", "logs", "src", "pytests", "scripts"),
     )
     extra = {**project_.extra_env, "DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}
     return dataclasses.replace(project_, project_dir=copy, extra_env=extra)
