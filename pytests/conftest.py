@@ -138,6 +138,10 @@ class LmProject:
         return json.loads((self.tmp_dir / "target" / "run_results.json").read_text())["results"]
 
 
+# the target in a test id's parameters ("[duckdb]", "[mariadb-2]")
+_TARGET_PARAM = re.compile(r"\[(?:.*-)?(" + "|".join(TARGETS) + r")(?:-.*)?\]$")
+
+
 # The modules that build the largest histories, slowest first (measured with `pytest --durations`): with
 # `--no-loadscope-reorder` xdist hands out module x target scopes in collection order, so these start first and
 # the quick modules fill the other worker meanwhile; MariaDB's half of a module before DuckDB's.
@@ -168,9 +172,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return module_rank, module, target_rank
 
     items.sort(key=rank)
-
-
-_TARGET_PARAM = re.compile(r"\[(?:.*-)?(" + "|".join(TARGETS) + r")(?:-.*)?\]$")
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

@@ -77,14 +77,6 @@ def trained(lm_project: LmProject, tmp_path_factory: pytest.TempPathFactory) -> 
     yield Trained(lm_project, data, directory, result.version, result.evaluation)
 
 
-def _forecast_values(project_: LmProject) -> dict[tuple[int, str], tuple[Any, ...]]:
-    rows = project_.query(
-        "select history_id, metric_code, value_numeric, calc_method, lm_version from {src}.lm_value "
-        f"where metric_code in ({', '.join(repr(code) for code in FORECAST)})"
-    )
-    return {(int(row[0]), str(row[1])): tuple(row[2:]) for row in rows}
-
-
 def test_every_valid_call_has_all_18_metrics(trained: Trained) -> None:
     project_ = trained.project
     valid = project_.query("select count(*) from {lm}.int_calls_validated where quarantine_reason is null")[0][0]
